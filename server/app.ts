@@ -1,0 +1,112 @@
+import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { auditRoutes } from './audit/audit.routes.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { appRoot, type Config } from './config.js';
+import { openDatabase, type OpenDatabase } from './db/database.js';
+import { healthRoutes } from './health/health.routes.js';
+import { registerAccessControl, type RegisteredRoute } from './http/access.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import { createHostAllowList, registerRequestGuards } from './http/request-guards.js';
+import { ErrorBody } from './http/schemas.js';
+import { registerFrontend } from './http/static.js';
+import { createServices, type Services } from './services.js';
+import { setupRoutes } from './setup/setup.routes.js';
+import type { TlsMaterial } from './tls.js';
+import { usersRoutes } from './users/users.routes.js';
+import { MAX_CLIENT_MESSAGE_BYTES } from './ws/protocol.js';
+import { wsRoutes } from './ws/ws.routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The composition root's products, for tests and later plugins. */
+    vigil: { services: Services; database: OpenDatabase; routes: readonly RegisteredRoute[] };
+  }
+}
+
+export interface BuildOptions {
+  tls?: TlsMaterial | null;
+  /** Override the logger (tests pass false). Default: pino at config.logLevel. */
+  logger?: boolean;
+  now?: () => Date;
+}
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+export const appVersion = (): string =>
+  (JSON.parse(readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * The composition root: opens the database (migrating it before anything listens), builds services from
+ * explicit dependencies, and registers the guards, the error handler and every route plugin.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const database = await openDatabase(config.dataDir);
+  const serverOptions: FastifyHttpOptions<Server> = {
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // Cookies carry sessions; never let them reach a log line.
+            redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true },
+          },
+    trustProxy: config.trustProxy,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  };
+  // An HTTPS server is an http.Server subclass at run time; fastify's types model it separately, hence the cast.
+  const tls = options.tls ? { https: { key: options.tls.key, cert: options.tls.cert } } : {};
+  const app = Fastify({ ...serverOptions, ...tls } as FastifyHttpOptions<Server>).withTypeProvider<TypeBoxTypeProvider>();
+
+  const services = createServices({
+    db: database.db,
+    config,
+    log: app.log,
+    version: appVersion(),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  app.addHook('onClose', async () => {
+    services.hub.closeAll();
+    await database.close();
+  });
+
+  app.addSchema(ErrorBody);
+  registerErrorHandler(app);
+  await app.register(cookie);
+  registerRequestGuards(app, createHostAllowList(config.host, config.hostnames));
+  const routes = registerAccessControl(app, services.sessions);
+  app.decorate('vigil', { services, database, routes });
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) {
+      void reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+    }
+  });
+
+  await registerOpenApi(app, services.version);
+  await app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
+  for (const plugin of [healthRoutes, setupRoutes, authRoutes, usersRoutes, auditRoutes, wsRoutes]) {
+    await app.register(plugin, { services });
+  }
+  await registerFrontend(app, config.frontendDir);
+
+  const sweep = setInterval(() => {
+    services.throttle.prune(Date.now());
+    services.sessions.sweepExpired().catch((error: unknown) => app.log.error({ err: error }, 'session sweep failed'));
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+  app.addHook('onClose', () => clearInterval(sweep));
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Which way the server speaks TLS: not at all, with a given certificate, or with one it makes and keeps. */
+export type TlsConfig =
+  | { mode: 'off' }
+  | { mode: 'files'; certPath: string; keyPath: string }
+  | { mode: 'self-signed' };
+
+/** Every setting Vigil reads from its environment, parsed once. Nothing else reads `process.env`. */
+export interface Config {
+  /** TCP port to listen on. Env PORT, default 8080. */
+  readonly port: number;
+  /** Address to bind. Env HOST, default 0.0.0.0 (every interface). */
+  readonly host: string;
+  /** Where vigil.db, secrets and the generated certificate live. Env VIGIL_DATA_DIR, default ./data. */
+  readonly dataDir: string;
+  /** Built front end served at `/`. Env VIGIL_FRONTEND_DIR, default <app>/dist/frontend. */
+  readonly frontendDir: string;
+  /** HTTPS settings. Env VIGIL_TLS=self-signed, or VIGIL_TLS_CERT + VIGIL_TLS_KEY (PEM paths); default off. */
+  readonly tls: TlsConfig;
+  /** Trust X-Forwarded-* from a reverse proxy. Env VIGIL_TRUST_PROXY: true, or the proxy addresses/CIDRs; default off. */
+  readonly trustProxy: boolean | string[];
+  /** Extra host names the server answers to (DNS-rebinding guard). Env VIGIL_HOSTNAMES, comma separated. */
+  readonly hostnames: readonly string[];
+  /** pino level. Env VIGIL_LOG_LEVEL, default info. */
+  readonly logLevel: string;
+  /** argon2id cost. Env VIGIL_ARGON2_MEMORY_KIB (default 65536, min 19456), VIGIL_ARGON2_ITERATIONS (default 3, min 2). */
+  readonly argon2: { readonly memoryKiB: number; readonly iterations: number; readonly parallelism: number };
+  /** Session lifetime. Env VIGIL_SESSION_IDLE_MINUTES (default 1440), VIGIL_SESSION_MAX_DAYS (default 30). */
+  readonly session: { readonly idleMs: number; readonly absoluteMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The folder holding package.json, found from this file whether it runs from source or from dist/. */
+export function appRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return dir;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parses the environment; throws one ConfigError listing every invalid variable. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const port = int('PORT', 8080, 0, 65535);
+  const host = text('HOST') ?? '0.0.0.0';
+  const dataDir = path.resolve(cwd, text('VIGIL_DATA_DIR') ?? 'data');
+  const frontendDir = path.resolve(cwd, text('VIGIL_FRONTEND_DIR') ?? path.join(appRoot(), 'dist', 'frontend'));
+
+  let tls: TlsConfig = { mode: 'off' };
+  const tlsMode = text('VIGIL_TLS');
+  const certPath = text('VIGIL_TLS_CERT');
+  const keyPath = text('VIGIL_TLS_KEY');
+  if (tlsMode !== undefined && tlsMode !== 'self-signed' && tlsMode !== 'off') {
+    problems.push(`VIGIL_TLS=${tlsMode}: expected "self-signed" or "off" (or set VIGIL_TLS_CERT and VIGIL_TLS_KEY)`);
+  } else if (certPath !== undefined || keyPath !== undefined) {
+    if (certPath === undefined || keyPath === undefined) {
+      problems.push('VIGIL_TLS_CERT and VIGIL_TLS_KEY must be set together');
+    } else if (tlsMode === 'self-signed') {
+      problems.push('VIGIL_TLS=self-signed conflicts with VIGIL_TLS_CERT/VIGIL_TLS_KEY: choose one');
+    } else {
+      for (const [name, file] of [['VIGIL_TLS_CERT', certPath], ['VIGIL_TLS_KEY', keyPath]] as const) {
+        if (!existsSync(path.resolve(cwd, file))) problems.push(`${name}=${file}: file not found`);
+      }
+      tls = { mode: 'files', certPath: path.resolve(cwd, certPath), keyPath: path.resolve(cwd, keyPath) };
+    }
+  } else if (tlsMode === 'self-signed') {
+    tls = { mode: 'self-signed' };
+  }
+
+  const trustRaw = text('VIGIL_TRUST_PROXY');
+  let trustProxy: boolean | string[] = false;
+  if (trustRaw !== undefined) {
+    if (/^(true|yes)$/i.test(trustRaw)) trustProxy = true;
+    else if (/^(false|no)$/i.test(trustRaw)) trustProxy = false;
+    else if (/^[0-9a-fA-F.:/, ]+$/.test(trustRaw)) trustProxy = trustRaw.split(',').map((a) => a.trim()).filter(Boolean);
+    else problems.push(`VIGIL_TRUST_PROXY=${trustRaw}: expected true, false, or proxy addresses (comma separated)`);
+  }
+
+  const hostnames = (text('VIGIL_HOSTNAMES') ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+  for (const h of hostnames) {
+    if (!/^[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/.test(h)) problems.push(`VIGIL_HOSTNAMES: "${h}" is not a host name`);
+  }
+
+  const logLevel = text('VIGIL_LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`VIGIL_LOG_LEVEL=${logLevel}: expected fatal, error, warn, info, debug, trace or silent`);
+  }
+
+  // OWASP's floor for argon2id is 19 MiB with 2 passes; we never go below it.
+  const argon2 = {
+    memoryKiB: int('VIGIL_ARGON2_MEMORY_KIB', 65536, 19456, 4194304),
+    iterations: int('VIGIL_ARGON2_ITERATIONS', 3, 2, 100),
+    parallelism: int('VIGIL_ARGON2_PARALLELISM', 1, 1, 16),
+  };
+  const session = {
+    idleMs: int('VIGIL_SESSION_IDLE_MINUTES', 1440, 5, 525600) * 60_000,
+    absoluteMs: int('VIGIL_SESSION_MAX_DAYS', 30, 1, 365) * 86_400_000,
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    frontendDir,
+    tls,
+    trustProxy,
+    hostnames: Object.freeze(hostnames),
+    logLevel,
+    argon2: Object.freeze(argon2),
+    session: Object.freeze(session),
+  });
+}

@@ -1,0 +1,47 @@
+import type { Generated } from 'kysely';
+
+/** Roles, weakest first: each role can do everything the ones before it can. */
+export const ROLES = ['viewer', 'editor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  role: Role;
+  /** 0 or 1 (SQLite has no boolean). */
+  disabled: number;
+  /** ISO-8601. */
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the opaque id held in the cookie. */
+  id_hash: string;
+  user_id: number;
+  /** Epoch milliseconds. */
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute expiry, epoch milliseconds. */
+  expires_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  action: string;
+  user_id: number | null;
+  username: string | null;
+  ip: string | null;
+  detail: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,40 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import { ROLES } from '../db/schema.js';
+
+/** Every error body: a stable code for programs and a message for people. */
+export const ErrorBody = Type.Object(
+  { code: Type.String({ examples: ['VALIDATION_FAILED'] }), message: Type.String() },
+  { $id: 'ErrorBody', additionalProperties: false },
+);
+
+export const RoleSchema = Type.Union([Type.Literal('viewer'), Type.Literal('editor'), Type.Literal('admin')], {
+  description: 'viewer < editor < admin',
+});
+// Keeps the schema and the ROLES list in step at compile time.
+const _rolesMatch: (typeof ROLES)[number] extends Static<typeof RoleSchema> ? true : never = true;
+void _rolesMatch;
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input',
+  401: 'Not signed in',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflicts with the current state',
+  413: 'Too large',
+  423: 'Locked',
+  429: 'Too many attempts (see Retry-After)',
+  500: 'Internal error (details in the server log)',
+};
+
+/** Response schemas for the error statuses a route can answer with. */
+export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+  const all = [400, 401, 403, 500, ...statuses];
+  return Object.fromEntries(
+    [...new Set(all)].map((status) => [
+      status,
+      Type.Ref('ErrorBody', { description: ERROR_DESCRIPTIONS[status] ?? 'Error' }),
+    ]),
+  );
+}
+
+export const NoContent = Type.Null({ description: 'No content' });

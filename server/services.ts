@@ -1,0 +1,56 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import { createAuditRepository, type AuditRepository } from './audit/audit.repository.js';
+import { createAuthService, type AuthService } from './auth/auth.service.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { createPasswordHasher, type PasswordHasher } from './auth/password-hasher.js';
+import { createSessionsRepository } from './auth/sessions.repository.js';
+import { createSessionsService, type SessionsService } from './auth/sessions.service.js';
+import type { Config } from './config.js';
+import type { Database } from './db/schema.js';
+import { createSetupService, type SetupService } from './setup/setup.service.js';
+import { createUsersRepository } from './users/users.repository.js';
+import { createUsersService, type UsersService } from './users/users.service.js';
+import { createWsHub, type WsHub } from './ws/ws-hub.js';
+
+/** Everything the routes use, built once from explicit dependencies. */
+export interface Services {
+  version: string;
+  now: () => Date;
+  hasher: PasswordHasher;
+  throttle: LoginThrottle;
+  sessions: SessionsService;
+  auth: AuthService;
+  users: UsersService;
+  setup: SetupService;
+  audit: AuditRepository;
+  hub: WsHub;
+}
+
+export function createServices(deps: {
+  db: Kysely<Database>;
+  config: Config;
+  log: FastifyBaseLogger;
+  version: string;
+  now?: () => Date;
+}): Services {
+  const { db, config, log, version } = deps;
+  const now = deps.now ?? (() => new Date());
+  const audit = createAuditRepository(db, now);
+  const hasher = createPasswordHasher(config.argon2);
+  const throttle = new LoginThrottle();
+  const sessions = createSessionsService({
+    repo: createSessionsRepository(db),
+    now: () => now().getTime(),
+    idleMs: config.session.idleMs,
+    absoluteMs: config.session.absoluteMs,
+  });
+  const hub = createWsHub(log);
+  sessions.onRevoked((ids) => {
+    hub.closeSessions(ids);
+  });
+  const users = createUsersService({ db, hasher, sessions, audit, now, onRoleChanged: (id) => hub.closeUser(id) });
+  const auth = createAuthService({ users: createUsersRepository(db), sessions, hasher, throttle, audit, now });
+  const setup = createSetupService({ db, hasher, audit, now });
+  return { version, now, hasher, throttle, sessions, auth, users, setup, audit, hub };
+}

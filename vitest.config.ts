@@ -1,0 +1,44 @@
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vitest/config';
+
+// Three tiers, each a vitest project: unit tests beside the code, integration tests on the real app with a
+// real SQLite file, and e2e tests that drive the built app in Debian's Chromium.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{server,media,inference,migrations,scripts}/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        plugins: [vue()],
+        test: {
+          name: 'frontend',
+          include: ['frontend/src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
