@@ -56,7 +56,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         : {
             level: config.logLevel,
             // Cookies carry sessions; never let them reach a log line.
-            redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true },
+            redact: {
+              paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+              remove: true,
+            },
           },
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
@@ -66,7 +69,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   };
   // An HTTPS server is an http.Server subclass at run time; fastify's types model it separately, hence the cast.
   const tls = options.tls ? { https: { key: options.tls.key, cert: options.tls.cert } } : {};
-  const app = Fastify({ ...serverOptions, ...tls } as FastifyHttpOptions<Server>).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    ...serverOptions,
+    ...tls,
+  } as FastifyHttpOptions<Server>).withTypeProvider<TypeBoxTypeProvider>();
 
   const services = createServices({
     db: database.db,
@@ -83,6 +89,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addSchema(ErrorBody);
   registerErrorHandler(app);
   await app.register(cookie);
+  // Registered before the guards: its onRequest hook marks upgrade requests, and only marked ones get their
+  // socket destroyed after a refusal. Refused upgrades would otherwise leak an open socket each.
+  await app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
   registerRequestGuards(app, createHostAllowList(config.host, config.hostnames));
   const routes = registerAccessControl(app, services.sessions);
   app.decorate('vigil', { services, database, routes });
@@ -94,7 +103,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   await registerOpenApi(app, services.version);
-  await app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
   for (const plugin of [healthRoutes, setupRoutes, authRoutes, usersRoutes, auditRoutes, wsRoutes]) {
     await app.register(plugin, { services });
   }
@@ -102,7 +110,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const sweep = setInterval(() => {
     services.throttle.prune(Date.now());
-    services.sessions.sweepExpired().catch((error: unknown) => app.log.error({ err: error }, 'session sweep failed'));
+    services.sessions
+      .sweepExpired()
+      .catch((error: unknown) => app.log.error({ err: error }, 'session sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
   app.addHook('onClose', () => clearInterval(sweep));

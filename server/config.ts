@@ -4,9 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Which way the server speaks TLS: not at all, with a given certificate, or with one it makes and keeps. */
 export type TlsConfig =
-  | { mode: 'off' }
-  | { mode: 'files'; certPath: string; keyPath: string }
-  | { mode: 'self-signed' };
+  { mode: 'off' } | { mode: 'files'; certPath: string; keyPath: string } | { mode: 'self-signed' };
 
 /** Every setting Vigil reads from its environment, parsed once. Nothing else reads `process.env`. */
 export interface Config {
@@ -73,21 +71,29 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const port = int('PORT', 8080, 0, 65535);
   const host = text('HOST') ?? '0.0.0.0';
   const dataDir = path.resolve(cwd, text('VIGIL_DATA_DIR') ?? 'data');
-  const frontendDir = path.resolve(cwd, text('VIGIL_FRONTEND_DIR') ?? path.join(appRoot(), 'dist', 'frontend'));
+  const frontendDir = path.resolve(
+    cwd,
+    text('VIGIL_FRONTEND_DIR') ?? path.join(appRoot(), 'dist', 'frontend'),
+  );
 
   let tls: TlsConfig = { mode: 'off' };
   const tlsMode = text('VIGIL_TLS');
   const certPath = text('VIGIL_TLS_CERT');
   const keyPath = text('VIGIL_TLS_KEY');
   if (tlsMode !== undefined && tlsMode !== 'self-signed' && tlsMode !== 'off') {
-    problems.push(`VIGIL_TLS=${tlsMode}: expected "self-signed" or "off" (or set VIGIL_TLS_CERT and VIGIL_TLS_KEY)`);
+    problems.push(
+      `VIGIL_TLS=${tlsMode}: expected "self-signed" or "off" (or set VIGIL_TLS_CERT and VIGIL_TLS_KEY)`,
+    );
   } else if (certPath !== undefined || keyPath !== undefined) {
     if (certPath === undefined || keyPath === undefined) {
       problems.push('VIGIL_TLS_CERT and VIGIL_TLS_KEY must be set together');
     } else if (tlsMode === 'self-signed') {
       problems.push('VIGIL_TLS=self-signed conflicts with VIGIL_TLS_CERT/VIGIL_TLS_KEY: choose one');
     } else {
-      for (const [name, file] of [['VIGIL_TLS_CERT', certPath], ['VIGIL_TLS_KEY', keyPath]] as const) {
+      for (const [name, file] of [
+        ['VIGIL_TLS_CERT', certPath],
+        ['VIGIL_TLS_KEY', keyPath],
+      ] as const) {
         if (!existsSync(path.resolve(cwd, file))) problems.push(`${name}=${file}: file not found`);
       }
       tls = { mode: 'files', certPath: path.resolve(cwd, certPath), keyPath: path.resolve(cwd, keyPath) };
@@ -101,8 +107,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (trustRaw !== undefined) {
     if (/^(true|yes)$/i.test(trustRaw)) trustProxy = true;
     else if (/^(false|no)$/i.test(trustRaw)) trustProxy = false;
-    else if (/^[0-9a-fA-F.:/, ]+$/.test(trustRaw)) trustProxy = trustRaw.split(',').map((a) => a.trim()).filter(Boolean);
-    else problems.push(`VIGIL_TRUST_PROXY=${trustRaw}: expected true, false, or proxy addresses (comma separated)`);
+    else if (/^[0-9a-fA-F.:/, ]+$/.test(trustRaw))
+      trustProxy = trustRaw
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
+    else
+      problems.push(
+        `VIGIL_TRUST_PROXY=${trustRaw}: expected true, false, or proxy addresses (comma separated)`,
+      );
   }
 
   const hostnames = (text('VIGIL_HOSTNAMES') ?? '')
@@ -110,7 +123,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     .map((h) => h.trim().toLowerCase())
     .filter((h) => h !== '');
   for (const h of hostnames) {
-    if (!/^[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/.test(h)) problems.push(`VIGIL_HOSTNAMES: "${h}" is not a host name`);
+    if (!/^[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/.test(h))
+      problems.push(`VIGIL_HOSTNAMES: "${h}" is not a host name`);
   }
 
   const logLevel = text('VIGIL_LOG_LEVEL') ?? 'info';

@@ -23,11 +23,13 @@ export class AppError extends Error {
 }
 
 export const unauthenticated = () => new AppError('UNAUTHENTICATED', 401, 'Sign in first.');
-export const forbidden = (message = 'Your role does not allow this.') => new AppError('FORBIDDEN', 403, message);
+export const forbidden = (message = 'Your role does not allow this.') =>
+  new AppError('FORBIDDEN', 403, message);
 export const notFound = (what = 'Resource') => new AppError('NOT_FOUND', 404, `${what} not found.`);
 export const validationFailed = (message: string) => new AppError('VALIDATION_FAILED', 400, message);
 export const weakPassword = (message: string) => new AppError('WEAK_PASSWORD', 400, message);
-export const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 401, 'Wrong user name or password.');
+export const invalidCredentials = () =>
+  new AppError('INVALID_CREDENTIALS', 401, 'Wrong user name or password.');
 export const tooManyAttempts = (retryAfterSeconds: number) =>
   new AppError('TOO_MANY_ATTEMPTS', 429, `Too many failed attempts. Try again in ${retryAfterSeconds} s.`, {
     headers: { 'retry-after': String(retryAfterSeconds) },

@@ -49,8 +49,22 @@ export function createServices(deps: {
   sessions.onRevoked((ids) => {
     hub.closeSessions(ids);
   });
-  const users = createUsersService({ db, hasher, sessions, audit, now, onRoleChanged: (id) => hub.closeUser(id) });
-  const auth = createAuthService({ users: createUsersRepository(db), sessions, hasher, throttle, audit, now });
+  const users = createUsersService({
+    db,
+    hasher,
+    sessions,
+    audit,
+    now,
+    onRoleChanged: (id) => hub.closeUser(id),
+  });
+  const auth = createAuthService({
+    users: createUsersRepository(db),
+    sessions,
+    hasher,
+    throttle,
+    audit,
+    now,
+  });
   const setup = createSetupService({ db, hasher, audit, now });
   return { version, now, hasher, throttle, sessions, auth, users, setup, audit, hub };
 }

@@ -21,7 +21,9 @@ export const auditRoutes: RoutePlugin = async (app, { services }) => {
         summary: 'The audit log, newest first',
         querystring: Type.Object({
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-          before: Type.Optional(Type.Integer({ minimum: 1, description: 'Entries with a smaller id (paging)' })),
+          before: Type.Optional(
+            Type.Integer({ minimum: 1, description: 'Entries with a smaller id (paging)' }),
+          ),
         }),
         response: { 200: Type.Object({ entries: Type.Array(AuditEntry) }), ...errorResponses() },
       },
@@ -29,7 +31,14 @@ export const auditRoutes: RoutePlugin = async (app, { services }) => {
     async (request) => {
       const rows = await services.audit.list(request.query.limit, request.query.before);
       return {
-        entries: rows.map((r) => ({ id: r.id, at: r.at, action: r.action, username: r.username, ip: r.ip, detail: r.detail })),
+        entries: rows.map((r) => ({
+          id: r.id,
+          at: r.at,
+          action: r.action,
+          username: r.username,
+          ip: r.ip,
+          detail: r.detail,
+        })),
       };
     },
   );

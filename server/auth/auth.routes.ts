@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { clientMeta } from '../http/client-meta.js';
 import { clearSessionCookie, setSessionCookie } from '../http/cookies.js';
 import { errorResponses, NoContent } from '../http/schemas.js';
+import { requireUser } from '../http/access.js';
 import type { RoutePlugin } from '../http/types.js';
 import { MeSchema, PasswordField } from '../users/users.schemas.js';
 import { PASSWORD_MAX_LENGTH } from './password-policy.js';
@@ -38,7 +39,11 @@ export const authRoutes: RoutePlugin = async (app, { services }) => {
     '/api/auth/logout',
     {
       config: { access: 'viewer' },
-      schema: { tags: ['auth'], summary: 'End this session', response: { 204: NoContent, ...errorResponses() } },
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        response: { 204: NoContent, ...errorResponses() },
+      },
     },
     async (request, reply) => {
       if (request.user) await auth.logout(request.user, clientMeta(request));
@@ -51,9 +56,13 @@ export const authRoutes: RoutePlugin = async (app, { services }) => {
     '/api/auth/me',
     {
       config: { access: 'viewer' },
-      schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: MeSchema, ...errorResponses() } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is signed in',
+        response: { 200: MeSchema, ...errorResponses() },
+      },
     },
-    async (request) => auth.me(request.user!),
+    async (request) => auth.me(requireUser(request)),
   );
 
   app.post(
@@ -72,7 +81,12 @@ export const authRoutes: RoutePlugin = async (app, { services }) => {
     },
     async (request, reply) => {
       const { currentPassword, newPassword } = request.body;
-      const session = await auth.changePassword(request.user!, currentPassword, newPassword, clientMeta(request));
+      const session = await auth.changePassword(
+        requireUser(request),
+        currentPassword,
+        newPassword,
+        clientMeta(request),
+      );
       setSessionCookie(request, reply, session.token, session.expiresAt);
       return reply.code(204).send(null);
     },

@@ -57,7 +57,11 @@ export function createAuthService(deps: {
       const at = now().toISOString();
       // Hashes made with older, weaker settings are upgraded while we have the password in hand.
       const passwordHash = hasher.needsRehash(user.password_hash) ? await hasher.hash(password) : undefined;
-      const row = await users.update(user.id, { lastLoginAt: at, ...(passwordHash ? { passwordHash } : {}) }, at);
+      const row = await users.update(
+        user.id,
+        { lastLoginAt: at, ...(passwordHash ? { passwordHash } : {}) },
+        at,
+      );
       const session = await sessions.create(user.id, client);
       await audit.record({ action: 'auth.login', userId: user.id, username: user.username, ip: client.ip });
       return { user: toUserView(row ?? user), ...session };
@@ -65,11 +69,21 @@ export function createAuthService(deps: {
 
     logout: async (current: SessionUser, client: ClientMeta): Promise<void> => {
       await sessions.revoke(current.sessionId);
-      await audit.record({ action: 'auth.logout', userId: current.userId, username: current.username, ip: client.ip });
+      await audit.record({
+        action: 'auth.logout',
+        userId: current.userId,
+        username: current.username,
+        ip: client.ip,
+      });
     },
 
     /** Changes one's own password; every session of the user ends and a fresh one is returned. */
-    changePassword: async (current: SessionUser, oldPassword: string, newPassword: string, client: ClientMeta) => {
+    changePassword: async (
+      current: SessionUser,
+      oldPassword: string,
+      newPassword: string,
+      client: ClientMeta,
+    ) => {
       refuseIfThrottled(current.username, client.ip);
       const user = await users.findById(current.userId);
       if (!user || !(await hasher.verify(user.password_hash, oldPassword))) {
@@ -80,7 +94,12 @@ export function createAuthService(deps: {
       const passwordHash = await hasher.hash(newPassword);
       await users.update(user.id, { passwordHash }, now().toISOString());
       await sessions.revokeUser(user.id);
-      await audit.record({ action: 'auth.password_changed', userId: user.id, username: user.username, ip: client.ip });
+      await audit.record({
+        action: 'auth.password_changed',
+        userId: user.id,
+        username: user.username,
+        ip: client.ip,
+      });
       return sessions.create(user.id, client);
     },
 

@@ -70,7 +70,10 @@ export class LoginThrottle {
   prune(now: number): void {
     for (const [key, state] of this.keys) {
       const quietFor = now - state.lastFailure;
-      if (state.lockedUntil <= now && quietFor > Math.max(this.options.windowMs, this.options.maxLockMs * 2)) {
+      if (
+        state.lockedUntil <= now &&
+        quietFor > Math.max(this.options.windowMs, this.options.maxLockMs * 2)
+      ) {
         this.keys.delete(key);
       }
     }

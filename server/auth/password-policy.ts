@@ -7,7 +7,7 @@ export const USERNAME_PATTERN = '^[A-Za-z0-9._-]{3,32}$';
 
 /** Throws WEAK_PASSWORD unless the password is long enough and is not the user name. */
 export function assertPasswordAcceptable(password: string, username: string): void {
-  if ([...password].length < PASSWORD_MIN_LENGTH) {
+  if (password.length < PASSWORD_MIN_LENGTH) {
     throw weakPassword(`Use at least ${PASSWORD_MIN_LENGTH} characters.`);
   }
   if (password.length > PASSWORD_MAX_LENGTH) {

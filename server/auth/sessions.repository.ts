@@ -25,7 +25,11 @@ export function createSessionsRepository(db: Kysely<Database>) {
     delete: (idHash: string) => db.deleteFrom('sessions').where('id_hash', '=', idHash).execute(),
     /** Deletes a user's sessions and returns the hashes that were removed. */
     deleteForUser: async (userId: number): Promise<string[]> => {
-      const rows = await db.deleteFrom('sessions').where('user_id', '=', userId).returning('id_hash').execute();
+      const rows = await db
+        .deleteFrom('sessions')
+        .where('user_id', '=', userId)
+        .returning('id_hash')
+        .execute();
       return rows.map((r) => r.id_hash);
     },
     deleteExpired: async (now: number, idleMs: number): Promise<string[]> => {

@@ -62,7 +62,13 @@ export function createSessionsService(deps: {
         return null;
       }
       if (at - row.last_seen_at >= TOUCH_INTERVAL_MS) await repo.touch(idHash, at);
-      return { sessionId: idHash, userId: row.user_id, username: row.username, role: row.role, expiresAt: row.expires_at };
+      return {
+        sessionId: idHash,
+        userId: row.user_id,
+        username: row.username,
+        role: row.role,
+        expiresAt: row.expires_at,
+      };
     },
 
     revoke: async (sessionId: string): Promise<void> => {

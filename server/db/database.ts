@@ -9,7 +9,9 @@ import type { Database } from './schema.js';
 
 export class MigrationError extends Error {
   constructor(migration: string, cause: unknown) {
-    super(`Database migration "${migration}" failed; Vigil will not start on a half-migrated database.`, { cause });
+    super(`Database migration "${migration}" failed; Vigil will not start on a half-migrated database.`, {
+      cause,
+    });
     this.name = 'MigrationError';
   }
 }
@@ -27,7 +29,9 @@ class FolderMigrationProvider implements MigrationProvider {
   constructor(private readonly dir: string) {}
   async getMigrations(): Promise<Record<string, Migration>> {
     const migrations: Record<string, Migration> = {};
-    for (const file of readdirSync(this.dir).filter((f) => MIGRATION_FILE.test(f)).sort()) {
+    for (const file of readdirSync(this.dir)
+      .filter((f) => MIGRATION_FILE.test(f))
+      .sort()) {
       const module = (await import(pathToFileURL(path.join(this.dir, file)).href)) as Migration;
       migrations[file.replace(/\.(ts|js)$/, '')] = module;
     }

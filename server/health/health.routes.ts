@@ -4,7 +4,9 @@ import type { RoutePlugin } from '../http/types.js';
 const Health = Type.Object({
   status: Type.Literal('ok'),
   version: Type.String(),
-  setupRequired: Type.Boolean({ description: 'True until the first admin exists: the front end shows setup.' }),
+  setupRequired: Type.Boolean({
+    description: 'True until the first admin exists: the front end shows setup.',
+  }),
   uptimeSeconds: Type.Number(),
   time: Type.String({ format: 'date-time' }),
 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, HTTPMethods, RouteOptions } from 'fastify';
 import type { SessionUser, SessionsService } from '../auth/sessions.service.js';
 import { ROLES, type Role } from '../db/schema.js';
 import { AppError, forbidden, unauthenticated } from '../errors.js';
@@ -22,7 +22,7 @@ export const roleAtLeast = (role: Role, least: Role): boolean => ROLES.indexOf(r
 
 /** A route as registered, for the route × role test and the startup check. */
 export interface RegisteredRoute {
-  method: string;
+  method: HTTPMethods;
   url: string;
   access: Access | undefined;
   websocket: boolean;
@@ -53,7 +53,11 @@ export function registerAccessControl(app: FastifyInstance, sessions: SessionsSe
     }
     const undeclared = table.filter((r) => r.access === undefined).map((r) => `${r.method} ${r.url}`);
     if (undeclared.length > 0) {
-      throw new AppError('ROUTE_WITHOUT_ACCESS', 500, `Routes without a declared access: ${undeclared.join(', ')}`);
+      throw new AppError(
+        'ROUTE_WITHOUT_ACCESS',
+        500,
+        `Routes without a declared access: ${undeclared.join(', ')}`,
+      );
     }
   });
 
@@ -68,6 +72,12 @@ export function registerAccessControl(app: FastifyInstance, sessions: SessionsSe
     if (!roleAtLeast(request.user.role, access)) throw forbidden();
   });
   return table;
+}
+
+/** The signed-in user on a non-public route (the access hook guarantees one; this keeps the types honest). */
+export function requireUser(request: { user: SessionUser | null }): SessionUser {
+  if (request.user === null) throw unauthenticated();
+  return request.user;
 }
 
 /** Marks every route registered inside `app` (a plugin's own routes, e.g. docs or static files) as public. */

@@ -14,7 +14,11 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
  */
 export function isDirectLoopback(request: FastifyRequest): boolean {
   const headers = request.headers;
-  if (headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined || headers['x-real-ip'] !== undefined) {
+  if (
+    headers['x-forwarded-for'] !== undefined ||
+    headers.forwarded !== undefined ||
+    headers['x-real-ip'] !== undefined
+  ) {
     return false;
   }
   return LOOPBACK.test(request.socket.remoteAddress ?? '');

@@ -3,7 +3,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export const SESSION_COOKIE = 'vigil_session';
 
 /** HttpOnly + SameSite=Strict always; Secure whenever the request came over TLS (directly or via the proxy). */
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: number) {
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  expiresAt: number,
+) {
   void reply.setCookie(SESSION_COOKIE, token, {
     path: '/',
     httpOnly: true,

@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 
 const FASTIFY_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
+  403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   406: 'NOT_ACCEPTABLE',
@@ -19,7 +20,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
       if (error.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-      void reply.code(error.statusCode).headers(error.headers).send({ code: error.code, message: error.message });
+      void reply
+        .code(error.statusCode)
+        .headers(error.headers)
+        .send({ code: error.code, message: error.message });
       return;
     }
     if (error.validation) {

@@ -13,7 +13,10 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         version,
         description:
           'Errors are `{ code, message }` with the HTTP status. Sessions are HttpOnly cookies; ' +
-          'state-changing requests from a browser must be same-origin.',
+          'state-changing requests from a browser must be same-origin.\n\n' +
+          'WebSocket `GET /api/ws` (upgrade; session cookie; same origin): JSON messages with a `type`. ' +
+          'The server sends `hello` on connect, `pong` for `ping {id}`, `error {code, message}`, `event {topic, data}` ' +
+          'and `session.revoked` before closing with code 4001 (4002 after a role change).',
       },
       tags: [
         { name: 'auth', description: 'Sign-in, sessions, first-run setup' },

@@ -17,7 +17,11 @@ export function hostnameOf(hostHeader: string): string {
  * Names the server answers to: localhost, this machine's name (and its .local mDNS name), the configured
  * names, and the addresses it listens on. Anything else is a DNS-rebinding attempt or a misdirected request.
  */
-export function createHostAllowList(listenHost: string, configured: readonly string[], machineName = osHostname()) {
+export function createHostAllowList(
+  listenHost: string,
+  configured: readonly string[],
+  machineName = osHostname(),
+) {
   const names = new Set(['localhost', '127.0.0.1', '::1', ...configured.map(hostnameOf)]);
   const machine = machineName.toLowerCase();
   if (machine !== '') names.add(machine).add(`${machine}.local`);
@@ -59,7 +63,10 @@ const isUpgrade = (request: FastifyRequest) => request.headers.upgrade?.toLowerC
  * state-changing request (or a WebSocket upgrade) that says where it came from must come from our own origin.
  * Requests with neither Origin nor Referer (curl, scripts) carry no ambient browser credentials and pass.
  */
-export function registerRequestGuards(app: FastifyInstance, isAllowedHost: (host: string | undefined) => boolean) {
+export function registerRequestGuards(
+  app: FastifyInstance,
+  isAllowedHost: (host: string | undefined) => boolean,
+) {
   app.addHook('onRequest', async (request) => {
     const host = request.host;
     if (!isAllowedHost(host)) {

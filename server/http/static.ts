@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { markRoutesPublic } from './access.js';
 
 /** The app's own policy: scripts and styles only from us, sockets to us, nothing may frame it. */
@@ -34,8 +34,20 @@ export async function registerFrontend(app: FastifyInstance, frontendDir: string
   const built = existsSync(indexFile);
   // Kept in memory: it is small, and the fallback must not depend on the static plugin's decorators.
   const indexHtml = built ? readFileSync(indexFile) : Buffer.alloc(0);
+  const sendIndex = (reply: FastifyReply) => {
+    void reply.headers({ ...appHeaders, 'cache-control': 'no-cache' });
+    if (!built) {
+      return reply
+        .type('text/plain; charset=utf-8')
+        .send('The Vigil front end is not built. Run `npm run build` (or `npm start`, which builds it).');
+    }
+    return reply.type('text/html; charset=utf-8').send(indexHtml);
+  };
+
   await app.register(async (site) => {
     markRoutesPublic(site);
+    // The static plugin answers a directory (and so `/`) with 403; the app's root is its index page.
+    site.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
     if (built) {
       await site.register(fastifyStatic, {
         root: frontendDir,
@@ -53,16 +65,11 @@ export async function registerFrontend(app: FastifyInstance, frontendDir: string
 
   app.setNotFoundHandler(async (request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
-    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && !url.startsWith('/api/') && url !== '/api';
+    const wantsPage =
+      (request.method === 'GET' || request.method === 'HEAD') && !url.startsWith('/api/') && url !== '/api';
     if (!wantsPage || path.extname(url) !== '') {
       return reply.code(404).send({ code: 'NOT_FOUND', message: `No route for ${request.method} ${url}.` });
     }
-    void reply.headers({ ...appHeaders, 'cache-control': 'no-cache' });
-    if (!built) {
-      return reply
-        .type('text/plain; charset=utf-8')
-        .send('The Vigil front end is not built. Run `npm run build` (or `npm start`, which builds it).');
-    }
-    return reply.type('text/html; charset=utf-8').send(indexHtml);
+    return sendIndex(reply);
   });
 }

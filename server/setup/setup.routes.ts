@@ -13,7 +13,8 @@ export const setupRoutes: RoutePlugin = async (app, { services }) => {
       schema: {
         tags: ['auth'],
         summary: 'Create the first admin (only while no user exists)',
-        description: 'Accepted from the machine itself, or from elsewhere with the one-time token from the console.',
+        description:
+          'Accepted from the machine itself, or from elsewhere with the one-time token from the console.',
         body: Type.Object(
           {
             username: Type.String({ maxLength: 64 }),

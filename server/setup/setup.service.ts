@@ -8,7 +8,8 @@ import { AppError } from '../errors.js';
 import { createUsersRepository } from '../users/users.repository.js';
 import { toUserView, type UserView } from '../users/users.service.js';
 
-const setupDone = () => new AppError('SETUP_ALREADY_DONE', 409, 'Vigil already has an admin. Sign in instead.');
+const setupDone = () =>
+  new AppError('SETUP_ALREADY_DONE', 409, 'Vigil already has an admin. Sign in instead.');
 const tokenRequired = () =>
   new AppError(
     'SETUP_TOKEN_REQUIRED',
@@ -63,10 +64,20 @@ export function createSetupService(deps: {
       const row = await db.transaction().execute(async (trx) => {
         const users = createUsersRepository(trx);
         if ((await users.count()) > 0) throw setupDone();
-        return users.insert({ username: input.username, passwordHash, role: 'admin', now: now().toISOString() });
+        return users.insert({
+          username: input.username,
+          passwordHash,
+          role: 'admin',
+          now: now().toISOString(),
+        });
       });
       done = true;
-      await audit.record({ action: 'setup.admin_created', userId: row.id, username: row.username, ip: input.ip });
+      await audit.record({
+        action: 'setup.admin_created',
+        userId: row.id,
+        username: row.username,
+        ip: input.ip,
+      });
       return toUserView(row);
     },
   };

@@ -7,15 +7,23 @@ export type UserRow = Selectable<UsersTable>;
 export function createUsersRepository(db: Kysely<Database>) {
   return {
     count: async (): Promise<number> => {
-      const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+      const row = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return row.n;
     },
     list: (): Promise<UserRow[]> => db.selectFrom('users').selectAll().orderBy('username').execute(),
     findById: (id: number): Promise<UserRow | undefined> =>
       db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
     findByUsername: (username: string): Promise<UserRow | undefined> =>
       db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst(),
-    insert: async (user: { username: string; passwordHash: string; role: Role; now: string }): Promise<UserRow> =>
+    insert: async (user: {
+      username: string;
+      passwordHash: string;
+      role: Role;
+      now: string;
+    }): Promise<UserRow> =>
       db
         .insertInto('users')
         .values({
@@ -57,7 +65,7 @@ export function createUsersRepository(db: Kysely<Database>) {
         .where('role', '=', 'admin')
         .where('disabled', '=', 0)
         .executeTakeFirstOrThrow();
-      return Number(row.n);
+      return row.n;
     },
   };
 }

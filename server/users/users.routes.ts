@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { clientMeta } from '../http/client-meta.js';
 import { errorResponses, NoContent, RoleSchema } from '../http/schemas.js';
+import { requireUser } from '../http/access.js';
 import type { RoutePlugin } from '../http/types.js';
 import { PasswordField, UsernameField, UserSchema } from './users.schemas.js';
 
@@ -13,7 +14,11 @@ export const usersRoutes: RoutePlugin = async (app, { services }) => {
     '/api/users',
     {
       config: { access: 'admin' },
-      schema: { tags: ['users'], summary: 'All users', response: { 200: Type.Array(UserSchema), ...errorResponses() } },
+      schema: {
+        tags: ['users'],
+        summary: 'All users',
+        response: { 200: Type.Array(UserSchema), ...errorResponses() },
+      },
     },
     () => users.list(),
   );
@@ -33,7 +38,10 @@ export const usersRoutes: RoutePlugin = async (app, { services }) => {
       },
     },
     async (request, reply) => {
-      const user = await users.create({ user: request.user!, ip: clientMeta(request).ip }, request.body);
+      const user = await users.create(
+        { user: requireUser(request), ip: clientMeta(request).ip },
+        request.body,
+      );
       return reply.code(201).send(user);
     },
   );
@@ -57,7 +65,12 @@ export const usersRoutes: RoutePlugin = async (app, { services }) => {
         response: { 200: UserSchema, ...errorResponses(404, 409) },
       },
     },
-    (request) => users.update({ user: request.user!, ip: clientMeta(request).ip }, request.params.id, request.body),
+    (request) =>
+      users.update(
+        { user: requireUser(request), ip: clientMeta(request).ip },
+        request.params.id,
+        request.body,
+      ),
   );
 
   app.delete(
@@ -72,7 +85,7 @@ export const usersRoutes: RoutePlugin = async (app, { services }) => {
       },
     },
     async (request, reply) => {
-      await users.remove({ user: request.user!, ip: clientMeta(request).ip }, request.params.id);
+      await users.remove({ user: requireUser(request), ip: clientMeta(request).ip }, request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -16,5 +16,8 @@ export const UserSchema = Type.Object(
 
 export const MeSchema = Type.Object({ id: Type.Integer(), username: Type.String(), role: RoleSchema });
 
-export const PasswordField = Type.String({ maxLength: PASSWORD_MAX_LENGTH, description: 'At least 10 characters' });
+export const PasswordField = Type.String({
+  maxLength: PASSWORD_MAX_LENGTH,
+  description: 'At least 10 characters',
+});
 export const UsernameField = Type.String({ pattern: USERNAME_PATTERN });

@@ -28,7 +28,11 @@ export const toUserView = (row: UserRow): UserView => ({
 });
 
 const lastAdmin = () =>
-  new AppError('LAST_ADMIN', 409, 'The last admin cannot be removed, demoted or disabled. Make another admin first.');
+  new AppError(
+    'LAST_ADMIN',
+    409,
+    'The last admin cannot be removed, demoted or disabled. Make another admin first.',
+  );
 export const usernameTaken = () => new AppError('USERNAME_TAKEN', 409, 'That user name is already taken.');
 
 const isUniqueViolation = (error: unknown) =>
@@ -57,7 +61,10 @@ export function createUsersService(deps: {
   return {
     list: async (): Promise<UserView[]> => (await users.list()).map(toUserView),
 
-    create: async (actor: Actor, input: { username: string; password: string; role: Role }): Promise<UserView> => {
+    create: async (
+      actor: Actor,
+      input: { username: string; password: string; role: Role },
+    ): Promise<UserView> => {
       assertUsernameAcceptable(input.username);
       assertPasswordAcceptable(input.password, input.username);
       if (await users.findByUsername(input.username)) throw usernameTaken();

@@ -1,10 +1,18 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import type { WebSocket } from 'ws';
+import type { WebSocket } from '@fastify/websocket';
+import type { RawData } from 'ws';
 import type { SessionUser } from '../auth/sessions.service.js';
 import type { Role } from '../db/schema.js';
 import { CLOSE_ROLE_CHANGED, CLOSE_SESSION_ENDED, type ServerMessage } from './protocol.js';
+
+const rawText = (data: RawData): string =>
+  Array.isArray(data)
+    ? Buffer.concat(data).toString('utf8')
+    : Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Buffer.from(new Uint8Array(data)).toString('utf8');
 
 /** One open socket and who is behind it. */
 export interface WsClient {
@@ -37,7 +45,8 @@ export function createWsHub(log: FastifyBaseLogger) {
       client.send({ type: 'error', code: 'INVALID_MESSAGE', message: 'Messages are JSON objects.' });
       return;
     }
-    const type = typeof message === 'object' && message !== null && 'type' in message ? message.type : undefined;
+    const type =
+      typeof message === 'object' && message !== null && 'type' in message ? message.type : undefined;
     const route = typeof type === 'string' ? routes.get(type) : undefined;
     if (!route) {
       client.send({ type: 'error', code: 'UNKNOWN_MESSAGE', message: `Unknown message type.` });
@@ -78,12 +87,20 @@ export function createWsHub(log: FastifyBaseLogger) {
       socket.on('close', () => clients.delete(client));
       socket.on('message', (data, isBinary) => {
         if (isBinary) {
-          client.send({ type: 'error', code: 'INVALID_MESSAGE', message: 'Binary messages are not accepted.' });
+          client.send({
+            type: 'error',
+            code: 'INVALID_MESSAGE',
+            message: 'Binary messages are not accepted.',
+          });
           return;
         }
-        dispatch(client, data.toString()).catch((error: unknown) => {
+        dispatch(client, rawText(data)).catch((error: unknown) => {
           log.error({ err: error, user: user.username }, 'websocket handler failed');
-          client.send({ type: 'error', code: 'INTERNAL', message: 'The server could not handle that message.' });
+          client.send({
+            type: 'error',
+            code: 'INTERNAL',
+            message: 'The server could not handle that message.',
+          });
         });
       });
       client.send({ type: 'hello', user: { id: user.userId, username: user.username, role: user.role } });
@@ -112,7 +129,8 @@ export function createWsHub(log: FastifyBaseLogger) {
 
     /** Closes a user's sockets after a role change so they reconnect with the new role. */
     closeUser: (userId: number) => {
-      for (const client of clients) if (client.user.userId === userId) client.close(CLOSE_ROLE_CHANGED, 'role changed');
+      for (const client of clients)
+        if (client.user.userId === userId) client.close(CLOSE_ROLE_CHANGED, 'role changed');
     },
 
     closeAll: () => {

@@ -1,4 +1,5 @@
 import { SESSION_COOKIE } from '../http/cookies.js';
+import { requireUser } from '../http/access.js';
 import type { RoutePlugin } from '../http/types.js';
 import { CLOSE_SESSION_ENDED, PingMessage } from './protocol.js';
 
@@ -28,7 +29,7 @@ export const wsRoutes: RoutePlugin = async (app, { services }) => {
     },
     (socket, request) => {
       // onRequest already checked the Host, the Origin and the session before the upgrade was accepted.
-      hub.attach(socket, request.user!, request.cookies[SESSION_COOKIE] ?? '');
+      hub.attach(socket, requireUser(request), request.cookies[SESSION_COOKIE] ?? '');
     },
   );
 };

@@ -31,7 +31,12 @@ export async function startTestApp(
   const frontendDir = path.join(dataDir, 'frontend');
   mkdirSync(frontendDir);
   writeFileSync(path.join(frontendDir, 'index.html'), '<!doctype html><title>Vigil test shell</title>');
-  const config = loadConfig({ ...TEST_ENV, VIGIL_DATA_DIR: dataDir, VIGIL_FRONTEND_DIR: frontendDir, ...env });
+  const config = loadConfig({
+    ...TEST_ENV,
+    VIGIL_DATA_DIR: dataDir,
+    VIGIL_FRONTEND_DIR: frontendDir,
+    ...env,
+  });
   const app = await buildApp(config, { logger: false, ...options });
   const { services, database } = app.vigil;
 

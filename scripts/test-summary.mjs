@@ -1,9 +1,0 @@
-// Prints one "N passed, N failed" line from vitest's JSON report, so CI can tell how many tests ran.
-import { readFileSync } from 'node:fs';
-
-const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const passed = report.numPassedTests ?? 0;
-const failed = report.numFailedTests ?? 0;
-const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-if (passed === 0 || failed > 0 || skipped > 0) process.exit(1);

@@ -1,0 +1,106 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { startBuiltServer, type ServerProcess } from '../support/server-process.js';
+
+const ADMIN = { username: 'owner', password: 'owner passphrase 2026' };
+const VIEWER = { username: 'vivian', password: 'viewer passphrase 2026' };
+const SHOTS = 'test-results/e2e';
+
+describe('identity in the browser: setup → login → users → roles → logout', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startBuiltServer();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  afterAll(async () => {
+    await browser.close();
+    await server.stop();
+  });
+
+  const signIn = async (user: { username: string; password: string }) => {
+    await page.getByTestId('login-username').fill(user.username);
+    await page.getByTestId('login-password').fill(user.password);
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('current-user').textContent()).toContain(user.username);
+  };
+  const signOut = async () => {
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login/);
+  };
+
+  it('shows first-run setup on a fresh box and signs the new admin in', async () => {
+    await page.goto(`${server.url}/live`);
+    await page.waitForURL(/\/setup/);
+    await page.getByTestId('setup-username').fill(ADMIN.username);
+    await page.getByTestId('setup-password').fill(ADMIN.password);
+    await page.getByTestId('setup-password-confirm').fill(ADMIN.password);
+    await page.screenshot({ path: `${SHOTS}/01-setup.png` });
+    await page.getByTestId('setup-submit').click();
+    await expect.poll(() => page.getByTestId('current-user').textContent()).toContain(ADMIN.username);
+    // The live socket comes up once signed in.
+    await expect
+      .poll(() => page.getByTestId('ws-status').textContent(), { timeout: 10_000 })
+      .toContain('connected');
+  });
+
+  it('lets the admin create a viewer from the users page', async () => {
+    await page.getByTestId('nav-users').click();
+    await page.waitForURL(/\/users/);
+    await page.getByTestId('user-create-username').fill(VIEWER.username);
+    await page.getByTestId('user-create-password').fill(VIEWER.password);
+    await page.getByTestId('user-create-role').selectOption('viewer');
+    await page.getByTestId('user-create-submit').click();
+    const row = page.locator(`[data-testid="user-row"][data-username="${VIEWER.username}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('viewer');
+    await page.screenshot({ path: `${SHOTS}/02-users.png` });
+    await signOut();
+  });
+
+  it('refuses the users page to the viewer, in the UI and in the API', async () => {
+    await signIn(VIEWER);
+    expect(await page.getByTestId('nav-users').count()).toBe(0);
+    await page.goto(`${server.url}/users`);
+    await page.getByTestId('forbidden').waitFor();
+    expect(await page.getByTestId('forbidden').textContent()).toMatch(/permission/i);
+    const status = await page.evaluate(async () => (await fetch('/api/users')).status);
+    expect(status).toBe(403);
+    await page.screenshot({ path: `${SHOTS}/03-forbidden.png` });
+  });
+
+  it('logs out: the session is gone on the server too', async () => {
+    await signOut();
+    const status = await page.evaluate(async () => (await fetch('/api/auth/me')).status);
+    expect(status).toBe(401);
+    await page.goto(`${server.url}/account`);
+    await page.waitForURL(/\/login/);
+  });
+
+  it('works on a phone-sized screen', async () => {
+    const phone = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    await phone.goto(`${server.url}/login`);
+    await phone.getByTestId('login-username').fill(ADMIN.username);
+    await phone.getByTestId('login-password').fill(ADMIN.password);
+    await phone.getByTestId('login-submit').click();
+    await phone.waitForURL((url) => !url.pathname.startsWith('/login'));
+    await phone
+      .getByTestId('logout')
+      .or(phone.getByRole('button', { name: /menu/i }))
+      .first()
+      .waitFor();
+    // Runs in the page (a string, since tests are typed without the DOM): no horizontal scrolling on a phone.
+    const overflow: unknown = await phone.evaluate(
+      'document.documentElement.scrollWidth - window.innerWidth',
+    );
+    expect(overflow).toBe(0);
+    await phone.screenshot({ path: `${SHOTS}/04-phone.png` });
+    await phone.close();
+  });
+});
