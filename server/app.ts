@@ -33,8 +33,10 @@ declare module 'fastify' {
 
 export interface BuildOptions {
   tls?: TlsMaterial | null;
-  /** Override the logger (tests pass false). Default: pino at config.logLevel. */
+  /** false turns logging off (tests). Default: pino at config.logLevel on stdout. */
   logger?: boolean;
+  /** Where log lines go instead of stdout (tests read them to prove no secret is logged). */
+  logStream?: { write(line: string): void };
   now?: () => Date;
 }
 
@@ -55,6 +57,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         ? false
         : {
             level: config.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
             // Cookies carry sessions; never let them reach a log line.
             redact: {
               paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],

@@ -1,11 +1,10 @@
-import { Type } from 'typebox';
 import { clientMeta } from '../http/client-meta.js';
 import { clearSessionCookie, setSessionCookie } from '../http/cookies.js';
 import { errorResponses, NoContent } from '../http/schemas.js';
 import { requireUser } from '../http/access.js';
 import type { RoutePlugin } from '../http/types.js';
-import { MeSchema, PasswordField } from '../users/users.schemas.js';
-import { PASSWORD_MAX_LENGTH } from './password-policy.js';
+import { MeSchema } from '../users/users.schemas.js';
+import { ChangePasswordBody, LoginBody } from './auth.schemas.js';
 
 export const authRoutes: RoutePlugin = async (app, { services }) => {
   const { auth } = services;
@@ -17,13 +16,7 @@ export const authRoutes: RoutePlugin = async (app, { services }) => {
       schema: {
         tags: ['auth'],
         summary: 'Sign in; sets the session cookie',
-        body: Type.Object(
-          {
-            username: Type.String({ minLength: 1, maxLength: 256 }),
-            password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
-          },
-          { additionalProperties: false },
-        ),
+        body: LoginBody,
         response: { 200: MeSchema, ...errorResponses(429) },
       },
     },
@@ -72,10 +65,7 @@ export const authRoutes: RoutePlugin = async (app, { services }) => {
       schema: {
         tags: ['auth'],
         summary: 'Change your own password; ends all your sessions and starts a new one here',
-        body: Type.Object(
-          { currentPassword: Type.String({ maxLength: PASSWORD_MAX_LENGTH }), newPassword: PasswordField },
-          { additionalProperties: false },
-        ),
+        body: ChangePasswordBody,
         response: { 204: NoContent, ...errorResponses(429) },
       },
     },

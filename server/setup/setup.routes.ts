@@ -1,5 +1,4 @@
-import { Type } from 'typebox';
-import { PASSWORD_MAX_LENGTH } from '../auth/password-policy.js';
+import { SetupBody } from '../auth/auth.schemas.js';
 import { clientMeta, isDirectLoopback } from '../http/client-meta.js';
 import { errorResponses } from '../http/schemas.js';
 import type { RoutePlugin } from '../http/types.js';
@@ -15,14 +14,7 @@ export const setupRoutes: RoutePlugin = async (app, { services }) => {
         summary: 'Create the first admin (only while no user exists)',
         description:
           'Accepted from the machine itself, or from elsewhere with the one-time token from the console.',
-        body: Type.Object(
-          {
-            username: Type.String({ maxLength: 64 }),
-            password: Type.String({ maxLength: PASSWORD_MAX_LENGTH }),
-            token: Type.Optional(Type.String({ maxLength: 200 })),
-          },
-          { additionalProperties: false },
-        ),
+        body: SetupBody,
         response: { 201: UserSchema, ...errorResponses(409) },
       },
     },

@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import { clientMeta } from '../http/client-meta.js';
-import { errorResponses, NoContent, RoleSchema } from '../http/schemas.js';
+import { errorResponses, NoContent } from '../http/schemas.js';
 import { requireUser } from '../http/access.js';
 import type { RoutePlugin } from '../http/types.js';
-import { PasswordField, UsernameField, UserSchema } from './users.schemas.js';
+import { CreateUserBody, UpdateUserBody, UserSchema } from './users.schemas.js';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
@@ -30,10 +30,7 @@ export const usersRoutes: RoutePlugin = async (app, { services }) => {
       schema: {
         tags: ['users'],
         summary: 'Create a user',
-        body: Type.Object(
-          { username: UsernameField, password: PasswordField, role: RoleSchema },
-          { additionalProperties: false },
-        ),
+        body: CreateUserBody,
         response: { 201: UserSchema, ...errorResponses(409) },
       },
     },
@@ -54,14 +51,7 @@ export const usersRoutes: RoutePlugin = async (app, { services }) => {
         tags: ['users'],
         summary: 'Change role, reset password, disable or enable',
         params: IdParams,
-        body: Type.Object(
-          {
-            role: Type.Optional(RoleSchema),
-            password: Type.Optional(PasswordField),
-            disabled: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false, minProperties: 1 },
-        ),
+        body: UpdateUserBody,
         response: { 200: UserSchema, ...errorResponses(404, 409) },
       },
     },

@@ -21,3 +21,17 @@ export const PasswordField = Type.String({
   description: 'At least 10 characters',
 });
 export const UsernameField = Type.String({ pattern: USERNAME_PATTERN });
+
+export const CreateUserBody = Type.Object(
+  { username: UsernameField, password: PasswordField, role: RoleSchema },
+  { additionalProperties: false },
+);
+
+export const UpdateUserBody = Type.Object(
+  {
+    role: Type.Optional(RoleSchema),
+    password: Type.Optional(PasswordField),
+    disabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);

@@ -59,7 +59,7 @@ describe('identity in the browser: setup → login → users → roles → logou
     await page.getByTestId('user-create-submit').click();
     const row = page.locator(`[data-testid="user-row"][data-username="${VIEWER.username}"]`);
     await row.waitFor();
-    expect(await row.textContent()).toContain('viewer');
+    expect(await row.getByTestId('user-role').inputValue()).toBe('viewer');
     await page.screenshot({ path: `${SHOTS}/02-users.png` });
     await signOut();
   });

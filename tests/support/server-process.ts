@@ -27,7 +27,10 @@ export interface ServerProcess {
 }
 
 /** Starts the built server (dist/, as `npm run serve` does) on a free loopback port with a fresh data dir. */
-export async function startBuiltServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startBuiltServer(
+  env: Record<string, string> = {},
+  scheme: 'http' | 'https' = 'http',
+): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-e2e-'));
   let output = '';
@@ -44,12 +47,14 @@ export async function startBuiltServer(env: Record<string, string> = {}): Promis
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${scheme}://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
     try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
+      // Over HTTPS the certificate is self-signed: readiness only needs the port to answer.
+      if (scheme === 'https' ? /Vigil .* is running/.test(output) : (await fetch(`${url}/api/health`)).ok)
+        break;
     } catch {
       // not listening yet: poll again until the deadline
     }

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './client';
+import { errorMessage, GENERIC_ERROR_MESSAGE } from './error-message';
+
+const apiError = (status: number, code: string, message = '', retryAfterSeconds?: number) =>
+  new ApiError(
+    retryAfterSeconds === undefined
+      ? { status, code, message }
+      : { status, code, message, retryAfterSeconds },
+  );
+
+describe('errorMessage', () => {
+  it('uses our wording for known codes, not the server text', () => {
+    expect(errorMessage(apiError(401, 'INVALID_CREDENTIALS', 'invalid credentials'))).toBe(
+      'Wrong user name or password.',
+    );
+    expect(errorMessage(apiError(409, 'LAST_ADMIN', 'x'))).toMatch(
+      /last admin can't be removed, demoted or disabled/,
+    );
+    expect(errorMessage(apiError(403, 'SETUP_TOKEN_REQUIRED', 'x'))).toMatch(
+      /open the setup link printed in the server's console/i,
+    );
+    expect(errorMessage(apiError(403, 'WRONG_PASSWORD', 'x'))).toBe('Your current password is not correct.');
+    expect(errorMessage(apiError(409, 'USERNAME_TAKEN', 'x'))).toMatch(/already taken/);
+  });
+
+  it("passes on the server's explanation of a weak password", () => {
+    expect(errorMessage(apiError(400, 'WEAK_PASSWORD', 'Use at least 10 characters.'))).toBe(
+      'Use at least 10 characters.',
+    );
+    expect(errorMessage(apiError(400, 'WEAK_PASSWORD', ''))).toMatch(/too weak/);
+  });
+
+  it('adds the server detail to a validation failure', () => {
+    expect(errorMessage(apiError(400, 'VALIDATION_FAILED', 'username is too short'))).toBe(
+      'Some values were not accepted. username is too short',
+    );
+    expect(errorMessage(apiError(400, 'VALIDATION_FAILED', ''))).toBe('Some values were not accepted.');
+  });
+
+  it('says how long to wait after too many attempts', () => {
+    expect(errorMessage(apiError(429, 'TOO_MANY_ATTEMPTS', 'slow down', 30))).toBe(
+      'Too many attempts. Try again in 30 seconds.',
+    );
+    expect(errorMessage(apiError(429, 'TOO_MANY_ATTEMPTS', 'slow down', 300))).toBe(
+      'Too many attempts. Try again in 5 minutes.',
+    );
+    expect(errorMessage(apiError(429, 'TOO_MANY_ATTEMPTS', 'slow down'))).toMatch(/Wait a while/);
+  });
+
+  it('explains failures that never reached the server', () => {
+    expect(errorMessage(apiError(0, 'NETWORK_ERROR', 'fetch failed'))).toMatch(/could not be reached/);
+    expect(errorMessage(apiError(0, 'TIMEOUT', 'timed out'))).toMatch(/too long/);
+  });
+
+  it("falls back to the server's message for codes it does not know", () => {
+    expect(errorMessage(apiError(423, 'VAULT_LOCKED', 'The vault is locked.'))).toBe('The vault is locked.');
+  });
+
+  it('falls back to a sentence per status when an unknown code has no message', () => {
+    expect(errorMessage(apiError(403, 'SOMETHING_NEW', ''))).toMatch(/permission/);
+    expect(errorMessage(apiError(502, 'SOMETHING_NEW', '  '))).toMatch(/server ran into a problem/);
+    expect(errorMessage(apiError(418, 'SOMETHING_NEW', ''))).toBe(GENERIC_ERROR_MESSAGE);
+  });
+
+  it('never shows the text of errors that are not ApiErrors', () => {
+    expect(errorMessage(new TypeError("Cannot read properties of undefined (reading 'x')"))).toBe(
+      GENERIC_ERROR_MESSAGE,
+    );
+    expect(errorMessage('boom')).toBe(GENERIC_ERROR_MESSAGE);
+    expect(errorMessage(null)).toBe(GENERIC_ERROR_MESSAGE);
+  });
+
+  it('does not treat inherited object keys as codes', () => {
+    expect(errorMessage(apiError(400, 'toString', 'Bad thing.'))).toBe('Bad thing.');
+  });
+});

@@ -1,0 +1,7 @@
+// For tools that read .ts files without Vue's language plugin (the type-aware linter); vue-tsc resolves
+// .vue imports to their real component types and never falls back to this.
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent;
+  export default component;
+}

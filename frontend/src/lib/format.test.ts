@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { formatDateTime, formatUptime, formatWait } from './format';
+
+describe('formatWait', () => {
+  it('uses seconds under a minute, then rounds up to minutes and hours', () => {
+    expect(formatWait(1)).toBe('1 second');
+    expect(formatWait(0)).toBe('1 second');
+    expect(formatWait(45)).toBe('45 seconds');
+    expect(formatWait(60)).toBe('1 minute');
+    expect(formatWait(61)).toBe('2 minutes');
+    expect(formatWait(3600)).toBe('1 hour');
+    expect(formatWait(3900)).toBe('1 hour 5 minutes');
+  });
+});
+
+describe('formatUptime', () => {
+  it('rounds down to the two largest units', () => {
+    expect(formatUptime(30)).toBe('less than a minute');
+    expect(formatUptime(60)).toBe('1 minute');
+    expect(formatUptime(7200)).toBe('2 hours');
+    expect(formatUptime(7800)).toBe('2 hours 10 minutes');
+    expect(formatUptime(86_400 * 3 + 3600 * 4 + 59)).toBe('3 days 4 hours');
+    expect(formatUptime(86_400)).toBe('1 day');
+  });
+});
+
+describe('formatDateTime', () => {
+  it('formats valid timestamps and leaves anything else alone', () => {
+    expect(formatDateTime('2025-03-04T05:06:07Z')).toMatch(/2025/);
+    expect(formatDateTime('not a date')).toBe('not a date');
+  });
+});

@@ -1,0 +1,38 @@
+// Human-readable numbers and dates for the UI, in the browser's locale.
+
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+/** A wait such as a Retry-After: "45 seconds", "2 minutes", "1 hour 5 minutes". Rounds up, never down. */
+export function formatWait(seconds: number): string {
+  const total = Math.max(1, Math.ceil(seconds));
+  if (total < 60) return plural(total, 'second');
+  const minutes = Math.ceil(total / 60);
+  if (minutes < 60) return plural(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? plural(hours, 'hour') : `${plural(hours, 'hour')} ${plural(rest, 'minute')}`;
+}
+
+/** An uptime: "3 days 4 hours", "2 hours 10 minutes", "5 minutes", "less than a minute". Rounds down. */
+export function formatUptime(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 1) return 'less than a minute';
+  const hours = Math.floor(minutes / 60);
+  if (hours < 1) return plural(minutes, 'minute');
+  const days = Math.floor(hours / 24);
+  if (days < 1)
+    return minutes % 60 === 0
+      ? plural(hours, 'hour')
+      : `${plural(hours, 'hour')} ${plural(minutes % 60, 'minute')}`;
+  return hours % 24 === 0 ? plural(days, 'day') : `${plural(days, 'day')} ${plural(hours % 24, 'hour')}`;
+}
+
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** An ISO timestamp in the browser's locale and time zone; the input itself if it is not a date. */
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
+}

@@ -1,0 +1,102 @@
+import type { Pinia } from 'pinia';
+import { watch } from 'vue';
+import { createRouter, createWebHistory, type Router, type RouteRecordRaw } from 'vue-router';
+import { useAuthStore } from '../stores/use-auth-store';
+import { useServerStore } from '../stores/use-server-store';
+import { decideAccess } from './access';
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/setup',
+    name: 'setup',
+    component: () => import('../pages/setup-page.vue'),
+    meta: { title: 'Set up' },
+  },
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('../pages/login-page.vue'),
+    meta: { title: 'Sign in', guestOnly: true },
+  },
+  {
+    path: '/',
+    component: () => import('../components/app-shell.vue'),
+    meta: { requiresAuth: true },
+    children: [
+      {
+        path: '',
+        name: 'home',
+        component: () => import('../pages/home-page.vue'),
+        meta: { title: 'Overview' },
+      },
+      {
+        path: 'account',
+        name: 'account',
+        component: () => import('../pages/account-page.vue'),
+        meta: { title: 'Account' },
+      },
+      {
+        path: 'users',
+        name: 'users',
+        component: () => import('../pages/users-page.vue'),
+        meta: { title: 'Users', roles: ['admin'], permission: 'manage users' },
+      },
+    ],
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('../pages/not-found-page.vue'),
+    meta: { title: 'Page not found' },
+  },
+];
+
+/** Loads health and the session once, before the first navigation is decided. */
+async function boot(pinia: Pinia): Promise<void> {
+  const server = useServerStore(pinia);
+  const auth = useAuthStore(pinia);
+  try {
+    const health = await server.loadHealth();
+    if (!health.setupRequired) await auth.fetchMe();
+  } catch (err) {
+    server.setBootError(err);
+  }
+}
+
+export function createAppRouter(pinia: Pinia): Router {
+  const router = createRouter({
+    history: createWebHistory(),
+    routes,
+  });
+  const server = useServerStore(pinia);
+  const auth = useAuthStore(pinia);
+  let booted: Promise<void> | null = null;
+
+  router.beforeEach(async (to) => {
+    booted ??= boot(pinia);
+    await booted;
+    // Without the server there is nothing to decide; the app shows the boot error instead of any page.
+    if (server.bootError !== null) return true;
+    return decideAccess(to, { setupRequired: server.setupRequired, user: auth.user });
+  });
+
+  router.afterEach((to) => {
+    document.title = to.meta.title === undefined ? 'Vigil' : `${to.meta.title} · Vigil`;
+  });
+
+  // However the session ends (logout, expiry, revocation), the browser lands on the sign-in page; after an
+  // involuntary end it offers to come back to where the user was.
+  watch(
+    () => auth.user,
+    (now, before) => {
+      if (now !== null || before === null) return;
+      const here = router.currentRoute.value;
+      const query = auth.endReason === 'logout' || here.fullPath === '/' ? {} : { redirect: here.fullPath };
+      // A superseded navigation resolves with a failure rather than rejecting, and the newer one passes the
+      // same guard, so there is nothing to handle here.
+      void router.replace({ name: 'login', query });
+    },
+  );
+
+  return router;
+}
