@@ -1,8 +1,8 @@
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
-// Three tiers, each a vitest project: unit tests beside the code, integration tests on the real app with a
-// real SQLite file, and e2e tests that drive the built app in Debian's Chromium.
+// The tiers, each a vitest project: unit tests beside the code, integration tests on the real app with a real
+// SQLite file, media tests on real GStreamer and Janus, and e2e tests that drive the built app in Debian's Chromium.
 export default defineConfig({
   test: {
     projects: [
@@ -27,6 +27,15 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'media',
+          include: ['tests/media/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -1,0 +1,114 @@
+/**
+ * The typed channel between the server (supervisor) and one camera worker, carried over Node's IPC with
+ * `serialization: 'advanced'` (so JPEG stills travel as binary). Server → worker: `start` once, then `stop`.
+ * Worker → server: `ready` within READY_TIMEOUT_MS of `start`, `stats` every STATS_INTERVAL_MS, `still` at the
+ * stills rate, `error` with a code. The worker exits when the channel closes (the server died).
+ */
+
+/** A `ready` must arrive within this long after `start`, or the supervisor kills and restarts the worker. */
+export const READY_TIMEOUT_MS = 10_000;
+/** Stats cadence. */
+export const STATS_INTERVAL_MS = 1_000;
+/** No frame for this long means the worker is stalled: the supervisor restarts it. */
+export const STALL_TIMEOUT_MS = 5_000;
+
+/** Where the pictures come from. Every user-supplied string here is set as an element property, never parsed. */
+export type CameraSource =
+  | {
+      kind: 'rtsp';
+      /** rtsp:// or rtsps:// URL without credentials. */
+      url: string;
+      /** Given to rtspsrc as properties, never placed in the URL or a pipeline string. */
+      username?: string;
+      password?: string;
+      /** RTP transport; default tcp (works through more networks). */
+      transport: 'tcp' | 'udp';
+      /** rtspsrc jitter buffer, milliseconds; default 200. */
+      latencyMs: number;
+    }
+  | {
+      kind: 'v4l2';
+      /** /dev/videoN */
+      device: string;
+      /** Capture size and rate hints; the camera's own defaults when absent. */
+      width?: number;
+      height?: number;
+      fps?: number;
+    }
+  | {
+      kind: 'file';
+      /** Absolute path under the configured media folder (checked by the server). Played in a loop. */
+      path: string;
+    }
+  | {
+      kind: 'test';
+      /** Synthetic pattern with the wall-clock time stamped into every frame. */
+      width: number;
+      height: number;
+      fps: number;
+    };
+
+export interface StartMessage {
+  type: 'start';
+  cameraId: number;
+  source: CameraSource;
+  /** H.264 RTP (payload type 96, packetization-mode 1) goes to Janus's ingest port on 127.0.0.1. */
+  rtp: { host: '127.0.0.1'; port: number };
+  /** Low-rate decoded branch (memory only): about `fps` JPEGs a second, at most `maxWidth` pixels wide. */
+  stills: { fps: number; maxWidth: number; quality: number };
+}
+
+export interface ProbeMessage {
+  type: 'probe';
+  source: CameraSource;
+  /** Give up after this long, milliseconds (the API allows 10 s). */
+  timeoutMs: number;
+}
+
+export type ServerToWorker = StartMessage | ProbeMessage | { type: 'stop' };
+
+/** Stable error codes a worker reports; the API shows them as they are. */
+export type MediaErrorCode =
+  | 'AUTH_FAILED'
+  | 'UNREACHABLE'
+  | 'NO_VIDEO'
+  | 'UNSUPPORTED_CODEC'
+  | 'NOT_FOUND'
+  | 'PIPELINE_ERROR'
+  | 'BAD_CONFIG';
+
+export type WorkerToServer =
+  | {
+      type: 'ready';
+      /** Codec the camera sends, e.g. 'h264', 'h265', 'raw', 'jpeg'. */
+      sourceCodec: string;
+      /** True when the live branch is re-encoded (anything but H.264 passthrough). */
+      transcoded: boolean;
+    }
+  | {
+      type: 'stats';
+      /** Frames per second of the live branch over the last interval. */
+      fps: number;
+      /** Live-branch bitrate, kilobits per second. */
+      bitrateKbps: number;
+      width: number | null;
+      height: number | null;
+      /** Epoch ms of the newest frame, or null before the first. */
+      lastFrameAt: number | null;
+    }
+  | { type: 'still'; jpeg: Uint8Array; width: number; height: number; at: number }
+  | {
+      type: 'probe-result';
+      codec: string;
+      width: number | null;
+      height: number | null;
+      fps: number | null;
+    }
+  | {
+      type: 'error';
+      code: MediaErrorCode;
+      /** Safe to show: credentials are scrubbed from GStreamer's text before it is sent. */
+      message: string;
+      /** True when the pipeline is gone and the worker is about to exit. */
+      fatal: boolean;
+    };
