@@ -17,7 +17,9 @@ import { registerOpenApi } from './http/openapi.js';
 import { createHostAllowList, registerRequestGuards } from './http/request-guards.js';
 import { ErrorBody } from './http/schemas.js';
 import { registerFrontend } from './http/static.js';
-import { createServices, type Services } from './services.js';
+import { createServices, type MediaDeps, type Services } from './services.js';
+import { camerasRoutes } from './cameras/cameras.routes.js';
+import { cameraStillsRoutes } from './cameras/camera-stills.routes.js';
 import { setupRoutes } from './setup/setup.routes.js';
 import type { TlsMaterial } from './tls.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -38,6 +40,8 @@ export interface BuildOptions {
   /** Where log lines go instead of stdout (tests read them to prove no secret is logged). */
   logStream?: { write(line: string): void };
   now?: () => Date;
+  /** Run camera workers (and their SFU ingest). Off unless asked for, so `inject` tests start no processes. */
+  media?: MediaDeps | null;
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -83,9 +87,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log: app.log,
     version: appVersion(),
     ...(options.now ? { now: options.now } : {}),
+    media: options.media ?? null,
   });
   app.addHook('onClose', async () => {
     services.hub.closeAll();
+    await services.fleet?.stopAll();
     await database.close();
   });
 
@@ -106,7 +112,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   await registerOpenApi(app, services.version);
-  for (const plugin of [healthRoutes, setupRoutes, authRoutes, usersRoutes, auditRoutes, wsRoutes]) {
+  for (const plugin of [
+    healthRoutes,
+    setupRoutes,
+    authRoutes,
+    usersRoutes,
+    auditRoutes,
+    wsRoutes,
+    camerasRoutes,
+    cameraStillsRoutes,
+  ]) {
     await app.register(plugin, { services });
   }
   await registerFrontend(app, config.frontendDir);
@@ -121,5 +136,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('onClose', () => clearInterval(sweep));
 
   await app.ready();
+  await services.cameras.startAll();
   return app;
 }

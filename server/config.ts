@@ -28,6 +28,29 @@ export interface Config {
   readonly argon2: { readonly memoryKiB: number; readonly iterations: number; readonly parallelism: number };
   /** Session lifetime. Env VIGIL_SESSION_IDLE_MINUTES (default 1440), VIGIL_SESSION_MAX_DAYS (default 30). */
   readonly session: { readonly idleMs: number; readonly absoluteMs: number };
+  /** Folder that `file` cameras may read from; nothing outside it. Env VIGIL_MEDIA_DIR, default <data>/media. */
+  readonly mediaDir: string;
+  /** WebRTC (Janus) settings. */
+  readonly webrtc: WebRtcConfig;
+}
+
+export interface WebRtcConfig {
+  /** Interface name or address ICE may use. Env VIGIL_WEBRTC_INTERFACE; default every non-loopback interface. */
+  readonly interface: string | null;
+  /** Public/LAN address to announce (1:1 NAT). Env VIGIL_WEBRTC_IP. */
+  readonly ip: string | null;
+  /** UDP ports for RTP ingest and viewers' ICE, "min-max". Env VIGIL_RTP_PORT_RANGE, default 20000-40000. */
+  readonly portRange: { readonly min: number; readonly max: number };
+  /** STUN server "host:port" for viewers outside the LAN. Env VIGIL_STUN_SERVER. */
+  readonly stun: { readonly host: string; readonly port: number } | null;
+  /** TURN relay. Env VIGIL_TURN_SERVER ("host:port"), VIGIL_TURN_TRANSPORT (udp|tcp|tls), VIGIL_TURN_USER, VIGIL_TURN_PASSWORD. */
+  readonly turn: {
+    readonly host: string;
+    readonly port: number;
+    readonly transport: 'udp' | 'tcp' | 'tls';
+    readonly user: string;
+    readonly password: string;
+  } | null;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +166,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     absoluteMs: int('VIGIL_SESSION_MAX_DAYS', 30, 1, 365) * 86_400_000,
   };
 
+  const mediaDir = path.resolve(cwd, text('VIGIL_MEDIA_DIR') ?? path.join(dataDir, 'media'));
+  const webrtc = parseWebRtc(text, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -155,5 +181,61 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel,
     argon2: Object.freeze(argon2),
     session: Object.freeze(session),
+    mediaDir,
+    webrtc,
   });
+}
+
+const HOST_PORT = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/;
+
+function parseHostPort(name: string, raw: string, problems: string[]): { host: string; port: number } | null {
+  const match = HOST_PORT.exec(raw);
+  const port = Number(match?.[2]);
+  if (!match?.[1] || port < 1 || port > 65535) {
+    problems.push(`${name}=${raw}: expected host:port`);
+    return null;
+  }
+  return { host: match[1].replace(/^\[|\]$/g, ''), port };
+}
+
+function parseWebRtc(text: (name: string) => string | undefined, problems: string[]): WebRtcConfig {
+  const iface = text('VIGIL_WEBRTC_INTERFACE') ?? null;
+  if (iface !== null && !/^[A-Za-z0-9_.:@-]{1,64}$/.test(iface)) {
+    problems.push(`VIGIL_WEBRTC_INTERFACE=${iface}: expected an interface name or an address`);
+  }
+  const ip = text('VIGIL_WEBRTC_IP') ?? null;
+  if (ip !== null && !/^[0-9A-Fa-f.:]{2,45}$/.test(ip))
+    problems.push(`VIGIL_WEBRTC_IP=${ip}: expected an IP address`);
+  const rangeRaw = text('VIGIL_RTP_PORT_RANGE') ?? '20000-40000';
+  const range = /^(\d{4,5})-(\d{4,5})$/.exec(rangeRaw);
+  const portRange = { min: Number(range?.[1]), max: Number(range?.[2]) };
+  if (!range || portRange.min < 1024 || portRange.max > 65535 || portRange.max - portRange.min < 100) {
+    problems.push(
+      `VIGIL_RTP_PORT_RANGE=${rangeRaw}: expected "min-max" within 1024-65535, at least 100 ports`,
+    );
+  }
+  const stunRaw = text('VIGIL_STUN_SERVER');
+  const stun = stunRaw === undefined ? null : parseHostPort('VIGIL_STUN_SERVER', stunRaw, problems);
+  const turnRaw = text('VIGIL_TURN_SERVER');
+  let turn: WebRtcConfig['turn'] = null;
+  if (turnRaw !== undefined) {
+    const where = parseHostPort('VIGIL_TURN_SERVER', turnRaw, problems);
+    const transport = text('VIGIL_TURN_TRANSPORT') ?? 'udp';
+    if (transport !== 'udp' && transport !== 'tcp' && transport !== 'tls') {
+      problems.push(`VIGIL_TURN_TRANSPORT=${transport}: expected udp, tcp or tls`);
+    }
+    const user = text('VIGIL_TURN_USER');
+    const password = text('VIGIL_TURN_PASSWORD');
+    if (user === undefined || password === undefined)
+      problems.push('VIGIL_TURN_SERVER needs VIGIL_TURN_USER and VIGIL_TURN_PASSWORD');
+    if (
+      where &&
+      user !== undefined &&
+      password !== undefined &&
+      (transport === 'udp' || transport === 'tcp' || transport === 'tls')
+    ) {
+      turn = Object.freeze({ ...where, transport, user, password });
+    }
+  }
+  return Object.freeze({ interface: iface, ip, portRange: Object.freeze(portRange), stun, turn });
 }

@@ -6,6 +6,9 @@ import { LoginThrottle } from './auth/login-throttle.js';
 import { createPasswordHasher, type PasswordHasher } from './auth/password-hasher.js';
 import { createSessionsRepository } from './auth/sessions.repository.js';
 import { createSessionsService, type SessionsService } from './auth/sessions.service.js';
+import { createCameraFleet, type CameraFleet, type LiveIngest } from './cameras/camera-fleet.js';
+import { createCameraProber } from './cameras/camera-probe.js';
+import { createCamerasService, type CamerasService } from './cameras/cameras.service.js';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
 import { createSetupService, type SetupService } from './setup/setup.service.js';
@@ -25,6 +28,15 @@ export interface Services {
   setup: SetupService;
   audit: AuditRepository;
   hub: WsHub;
+  cameras: CamerasService;
+  /** Running camera workers; null when media is off (tests that do not ask for it). */
+  fleet: CameraFleet | null;
+}
+
+/** What it takes to run cameras: the worker program and where their RTP goes. */
+export interface MediaDeps {
+  workerPath: string;
+  ingest: LiveIngest;
 }
 
 export function createServices(deps: {
@@ -33,6 +45,7 @@ export function createServices(deps: {
   log: FastifyBaseLogger;
   version: string;
   now?: () => Date;
+  media?: MediaDeps | null;
 }): Services {
   const { db, config, log, version } = deps;
   const now = deps.now ?? (() => new Date());
@@ -66,5 +79,22 @@ export function createServices(deps: {
     now,
   });
   const setup = createSetupService({ db, hasher, audit, now });
-  return { version, now, hasher, throttle, sessions, auth, users, setup, audit, hub };
+  const media = deps.media ?? null;
+  const fleet = media
+    ? createCameraFleet({
+        log,
+        workerPath: media.workerPath,
+        ingest: media.ingest,
+        mediaDir: config.mediaDir,
+      })
+    : null;
+  const cameras = createCamerasService({
+    db,
+    audit,
+    mediaDir: config.mediaDir,
+    fleet,
+    prober: media ? createCameraProber(media.workerPath) : null,
+    now,
+  });
+  return { version, now, hasher, throttle, sessions, auth, users, setup, audit, hub, cameras, fleet };
 }

@@ -40,8 +40,44 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+export const CAMERA_KINDS = ['rtsp', 'v4l2', 'file', 'test'] as const;
+export type CameraKind = (typeof CAMERA_KINDS)[number];
+
+export interface CamerasTable {
+  id: Generated<number>;
+  name: string;
+  kind: CameraKind;
+  /** rtsp: the URL without credentials. */
+  url: string | null;
+  /** v4l2: /dev/videoN. */
+  device: string | null;
+  /** file: path relative to the media folder. */
+  path: string | null;
+  /** rtsp credentials; never returned by the API, never logged. */
+  username: string | null;
+  password: string | null;
+  enabled: number;
+  /** Capture hints (v4l2, test). */
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  rtsp_transport: 'tcp' | 'udp';
+  latency_ms: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  cameras: CamerasTable;
+  settings: SettingsTable;
 }

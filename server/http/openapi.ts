@@ -21,6 +21,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       tags: [
         { name: 'auth', description: 'Sign-in, sessions, first-run setup' },
         { name: 'users', description: 'Accounts and roles (admin)' },
+        { name: 'cameras', description: 'Cameras, probe, stills and live view' },
         { name: 'system', description: 'Health, audit log, WebSocket' },
       ],
     },

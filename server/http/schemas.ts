@@ -20,8 +20,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflicts with the current state',
   413: 'Too large',
+  422: 'The source could not be used (see code)',
   423: 'Locked',
   429: 'Too many attempts (see Retry-After)',
+  503: 'Not available yet',
   500: 'Internal error (details in the server log)',
 };
 

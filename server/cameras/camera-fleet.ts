@@ -1,0 +1,94 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { CameraWorker, type CameraRuntime, type Still } from './camera-worker.js';
+import { workerSource } from './camera-source.js';
+import type { CameraRow } from './cameras.repository.js';
+
+/** Where a camera's RTP goes: one SFU mountpoint per camera, bound to loopback. */
+export interface LiveIngest {
+  ensureMountpoint(cameraId: number): Promise<{ rtpPort: number }>;
+  removeMountpoint(cameraId: number): Promise<void>;
+}
+
+export interface CameraFleetOptions {
+  log: FastifyBaseLogger;
+  workerPath: string;
+  ingest: LiveIngest;
+  mediaDir: string;
+  /** About 2 fps, at most 640 px wide: the snapshot/MJPEG endpoints now, detection later. */
+  stills?: { fps: number; maxWidth: number; quality: number };
+  backoffMs?: number;
+}
+
+type StillListener = (still: Still) => void;
+
+/** Every running camera worker, keyed by camera id, and the newest still of each (memory only). */
+export function createCameraFleet(options: CameraFleetOptions) {
+  const workers = new Map<number, { worker: CameraWorker; sourceKey: string }>();
+  const stills = new Map<number, Still>();
+  const listeners = new Map<number, Set<StillListener>>();
+  const stillsConfig = options.stills ?? { fps: 2, maxWidth: 640, quality: 80 };
+
+  const stop = async (cameraId: number) => {
+    const entry = workers.get(cameraId);
+    workers.delete(cameraId);
+    stills.delete(cameraId);
+    await entry?.worker.stop();
+  };
+
+  return {
+    /** Brings the worker in line with the row: started, restarted on a source change, or stopped. */
+    apply: async (row: CameraRow): Promise<void> => {
+      if (row.enabled !== 1) {
+        await stop(row.id);
+        return;
+      }
+      const source = workerSource(row, options.mediaDir);
+      const sourceKey = JSON.stringify(source);
+      if (workers.get(row.id)?.sourceKey === sourceKey) return;
+      await stop(row.id);
+      const worker = new CameraWorker({
+        cameraId: row.id,
+        source,
+        workerPath: options.workerPath,
+        log: options.log,
+        ingestPort: async () => (await options.ingest.ensureMountpoint(row.id)).rtpPort,
+        stills: stillsConfig,
+        onStill: (still) => {
+          stills.set(row.id, still);
+          for (const listener of listeners.get(row.id) ?? []) listener(still);
+        },
+        ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
+      });
+      workers.set(row.id, { worker, sourceKey });
+      worker.start();
+    },
+
+    remove: async (cameraId: number): Promise<void> => {
+      await stop(cameraId);
+      await options.ingest.removeMountpoint(cameraId);
+    },
+
+    runtime: (cameraId: number): CameraRuntime | undefined => workers.get(cameraId)?.worker.runtime,
+
+    latestStill: (cameraId: number): Still | undefined => stills.get(cameraId),
+
+    onStill: (cameraId: number, listener: StillListener): (() => void) => {
+      const set = listeners.get(cameraId) ?? new Set<StillListener>();
+      listeners.set(cameraId, set);
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+
+    workers: () =>
+      [...workers].map(([cameraId, { worker }]) => ({
+        cameraId,
+        pid: worker.pid,
+        status: worker.runtime.status,
+      })),
+
+    stopAll: async (): Promise<void> => {
+      await Promise.all([...workers.keys()].map((id) => stop(id)));
+    },
+  };
+}
+export type CameraFleet = ReturnType<typeof createCameraFleet>;

@@ -1,0 +1,78 @@
+import type { CameraRuntime } from './camera-worker.js';
+import type { CameraRow } from './cameras.repository.js';
+
+/** A camera as the API shows it: never its credentials, only whether it has some. */
+export interface CameraView {
+  id: number;
+  name: string;
+  kind: CameraRow['kind'];
+  url: string | null;
+  device: string | null;
+  path: string | null;
+  hasCredentials: boolean;
+  enabled: boolean;
+  options: {
+    width: number | null;
+    height: number | null;
+    fps: number | null;
+    transport: 'tcp' | 'udp';
+    latencyMs: number;
+  };
+  status: CameraRuntime['status'];
+  problem: { code: string; message: string } | null;
+  fps: number;
+  bitrateKbps: number;
+  resolution: { width: number; height: number } | null;
+  codec: string | null;
+  transcoded: boolean;
+  lastFrameAt: string | null;
+  restarts: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const IDLE: CameraRuntime = {
+  status: 'disabled',
+  problem: null,
+  fps: 0,
+  bitrateKbps: 0,
+  width: null,
+  height: null,
+  sourceCodec: null,
+  transcoded: false,
+  lastFrameAt: null,
+  restarts: 0,
+};
+
+export function toCameraView(row: CameraRow, runtime: CameraRuntime | undefined): CameraView {
+  const live = runtime ?? { ...IDLE, status: row.enabled === 1 ? 'offline' : 'disabled' };
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    url: row.url,
+    device: row.device,
+    path: row.path,
+    hasCredentials: row.username !== null || row.password !== null,
+    enabled: row.enabled === 1,
+    options: {
+      width: row.width,
+      height: row.height,
+      fps: row.fps,
+      transport: row.rtsp_transport,
+      latencyMs: row.latency_ms,
+    },
+    status: row.enabled === 1 ? live.status : 'disabled',
+    problem: live.problem,
+    fps: live.fps,
+    bitrateKbps: live.bitrateKbps,
+    resolution:
+      live.width !== null && live.height !== null ? { width: live.width, height: live.height } : null,
+    codec: live.sourceCodec,
+    transcoded: live.transcoded,
+    lastFrameAt: live.lastFrameAt === null ? null : new Date(live.lastFrameAt).toISOString(),
+    restarts: live.restarts,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

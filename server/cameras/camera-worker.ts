@@ -1,0 +1,261 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  READY_TIMEOUT_MS,
+  STALL_TIMEOUT_MS,
+  type CameraSource,
+  type ServerToWorker,
+  type WorkerToServer,
+} from '../../media/protocol.js';
+
+/** What a camera looks like from outside right now. */
+export interface CameraRuntime {
+  status: 'starting' | 'live' | 'offline' | 'error' | 'disabled';
+  /** Why the camera is offline or in error (codes from the worker, plus STALLED and CRASHED). */
+  problem: { code: string; message: string } | null;
+  fps: number;
+  bitrateKbps: number;
+  width: number | null;
+  height: number | null;
+  sourceCodec: string | null;
+  transcoded: boolean;
+  lastFrameAt: number | null;
+  restarts: number;
+}
+
+export interface Still {
+  jpeg: Uint8Array;
+  width: number;
+  height: number;
+  at: number;
+}
+
+export interface CameraWorkerOptions {
+  cameraId: number;
+  source: CameraSource;
+  workerPath: string;
+  log: FastifyBaseLogger;
+  /** Reserves the camera's RTP ingest (a Janus mountpoint) and says where to send. */
+  ingestPort: () => Promise<number>;
+  stills: { fps: number; maxWidth: number; quality: number };
+  onStill: (still: Still) => void;
+  /** First restart delay, doubled per failure up to maxBackoffMs. Defaults 1 s and 30 s. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  now?: () => number;
+}
+
+/** Problems that will not cure themselves by retrying quickly: shown as `error` rather than `offline`. */
+const CONFIG_PROBLEMS = new Set<string>(['AUTH_FAILED', 'NOT_FOUND', 'UNSUPPORTED_CODEC', 'BAD_CONFIG']);
+/** A worker that stayed live this long earns a fresh back-off. */
+const STABLE_MS = 10_000;
+const STOP_GRACE_MS = 3_000;
+const FIRST_FRAME_GRACE_MS = 5_000;
+
+/**
+ * One camera's worker process: spawns it, checks the ready handshake and the frame flow, and restarts it with
+ * back-off (1 s doubling to 30 s) when it dies, stalls (no frame for 5 s) or never becomes ready. Each camera
+ * has its own, so one camera's trouble never touches another.
+ */
+export class CameraWorker {
+  readonly runtime: CameraRuntime = {
+    status: 'starting',
+    problem: null,
+    fps: 0,
+    bitrateKbps: 0,
+    width: null,
+    height: null,
+    sourceCodec: null,
+    transcoded: false,
+    lastFrameAt: null,
+    restarts: 0,
+  };
+  private child: ChildProcess | null = null;
+  private stopped = false;
+  private backoff: number;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private liveSince: number | null = null;
+  private lastFrameThisRun: number | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly options: CameraWorkerOptions) {
+    this.backoff = options.backoffMs ?? 1_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    void this.spawn();
+  }
+
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  /** Stops for good: asks the worker to stop, then SIGTERM, then SIGKILL. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
+    clearInterval(this.watchdog);
+    this.runtime.status = 'disabled';
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.send({ type: 'stop' });
+    const term = setTimeout(() => child.kill('SIGTERM'), STOP_GRACE_MS);
+    const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS * 2);
+    await exited;
+    clearTimeout(term);
+    clearTimeout(kill);
+  }
+
+  private async spawn(): Promise<void> {
+    if (this.stopped) return;
+    let port: number;
+    try {
+      port = await this.options.ingestPort();
+    } catch (error) {
+      this.fail('INGEST_UNAVAILABLE', error instanceof Error ? error.message : 'The SFU is not available.');
+      this.scheduleRestart();
+      return;
+    }
+    // stop() may have run while we waited for the ingest port.
+    if (this.isStopped()) return;
+    const { cameraId, source, workerPath, log } = this.options;
+    const child = fork(workerPath, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    const startedAt = this.now();
+    let readyAt: number | null = null;
+    this.lastFrameThisRun = null;
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log.debug({ cameraId, worker: this.scrub(chunk.toString()).slice(0, 2000) }, 'camera worker stderr');
+    });
+    child.on('message', (message: WorkerToServer) => {
+      if (message.type === 'ready') readyAt = this.now();
+      this.onMessage(message);
+    });
+    child.once('exit', (code, signal) => {
+      clearInterval(this.watchdog);
+      if (this.child === child) this.child = null;
+      if (this.stopped) return;
+      if (
+        this.runtime.problem === null ||
+        this.runtime.status === 'live' ||
+        this.runtime.status === 'starting'
+      ) {
+        this.fail('CRASHED', `The camera worker exited (${signal ?? `code ${String(code)}`}).`);
+      }
+      this.scheduleRestart();
+    });
+    this.runtime.status = 'starting';
+    this.send({
+      type: 'start',
+      cameraId,
+      source,
+      rtp: { host: '127.0.0.1', port },
+      stills: this.options.stills,
+    });
+    clearInterval(this.watchdog);
+    this.watchdog = setInterval(() => {
+      const now = this.now();
+      if (readyAt === null) {
+        if (now - startedAt > READY_TIMEOUT_MS)
+          this.kill('NOT_READY', 'The camera worker did not become ready in time.');
+        return;
+      }
+      // A camera gets a grace period for its first frame (RTSP negotiation), then at most 5 s between frames.
+      const reference = this.lastFrameThisRun ?? readyAt + FIRST_FRAME_GRACE_MS;
+      if (now - reference > STALL_TIMEOUT_MS) this.kill('STALLED', 'No picture from the camera for 5 s.');
+    }, 1_000);
+    this.watchdog.unref();
+  }
+
+  private onMessage(message: WorkerToServer): void {
+    const runtime = this.runtime;
+    switch (message.type) {
+      case 'ready':
+        runtime.sourceCodec = message.sourceCodec;
+        runtime.transcoded = message.transcoded;
+        break;
+      case 'stats':
+        runtime.fps = message.fps;
+        runtime.bitrateKbps = message.bitrateKbps;
+        runtime.width = message.width;
+        runtime.height = message.height;
+        if (message.lastFrameAt !== null) {
+          runtime.lastFrameAt = message.lastFrameAt;
+          this.lastFrameThisRun = message.lastFrameAt;
+        }
+        if (message.fps > 0 && runtime.status !== 'live') {
+          runtime.status = 'live';
+          runtime.problem = null;
+          this.liveSince = this.now();
+        }
+        if (this.liveSince !== null && this.now() - this.liveSince > STABLE_MS)
+          this.backoff = this.options.backoffMs ?? 1_000;
+        break;
+      case 'still':
+        this.options.onStill({
+          jpeg: message.jpeg,
+          width: message.width,
+          height: message.height,
+          at: message.at,
+        });
+        break;
+      case 'error':
+        if (message.fatal) this.fail(message.code, message.message);
+        else this.options.log.warn({ cameraId: this.options.cameraId, code: message.code }, message.message);
+        break;
+      case 'probe-result':
+        break;
+    }
+  }
+
+  private isStopped(): boolean {
+    return this.stopped;
+  }
+
+  private fail(code: string, message: string): void {
+    this.runtime.status = CONFIG_PROBLEMS.has(code) ? 'error' : 'offline';
+    this.runtime.problem = { code, message: this.scrub(message) };
+    this.runtime.fps = 0;
+    this.runtime.bitrateKbps = 0;
+    this.liveSince = null;
+    this.options.log.warn({ cameraId: this.options.cameraId, code }, this.runtime.problem.message);
+  }
+
+  private kill(code: string, message: string): void {
+    this.fail(code, message);
+    this.child?.kill('SIGKILL');
+  }
+
+  private scheduleRestart(): void {
+    if (this.stopped) return;
+    const delay = this.backoff;
+    this.backoff = Math.min(this.backoff * 2, this.options.maxBackoffMs ?? 30_000);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      this.runtime.restarts++;
+      void this.spawn();
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  private send(message: ServerToWorker): void {
+    if (this.child?.connected) this.child.send(message);
+  }
+
+  /** Credentials never reach a log line or the API, even inside a worker's text. */
+  private scrub(text: string): string {
+    const source = this.options.source;
+    if (source.kind !== 'rtsp') return text;
+    let out = text.replace(/(rtsps?:\/\/)[^@/\s]*@/gi, '$1');
+    for (const secret of [source.password, source.username]) {
+      if (secret !== undefined && secret.length > 0) out = out.split(secret).join('***');
+    }
+    return out;
+  }
+}
