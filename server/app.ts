@@ -17,7 +17,10 @@ import { registerOpenApi } from './http/openapi.js';
 import { createHostAllowList, registerRequestGuards } from './http/request-guards.js';
 import { ErrorBody } from './http/schemas.js';
 import { registerFrontend } from './http/static.js';
-import { createServices, type MediaDeps, type Services } from './services.js';
+import { createServices, type Services } from './services.js';
+import { startMediaRuntime, type MediaOptions } from './live/media-runtime.js';
+import { createLiveService, iceServersFor, type LiveService } from './live/live.service.js';
+import type { JanusService } from './live/janus/janus.service.js';
 import { camerasRoutes } from './cameras/cameras.routes.js';
 import { cameraStillsRoutes } from './cameras/camera-stills.routes.js';
 import { setupRoutes } from './setup/setup.routes.js';
@@ -29,7 +32,14 @@ import { wsRoutes } from './ws/ws.routes.js';
 declare module 'fastify' {
   interface FastifyInstance {
     /** The composition root's products, for tests and later plugins. */
-    vigil: { services: Services; database: OpenDatabase; routes: readonly RegisteredRoute[] };
+    vigil: {
+      services: Services;
+      database: OpenDatabase;
+      routes: readonly RegisteredRoute[];
+      /** Present when media runs: the SFU and the signalling on top of it. */
+      janus: JanusService | null;
+      live: LiveService | null;
+    };
   }
 }
 
@@ -40,8 +50,8 @@ export interface BuildOptions {
   /** Where log lines go instead of stdout (tests read them to prove no secret is logged). */
   logStream?: { write(line: string): void };
   now?: () => Date;
-  /** Run camera workers (and their SFU ingest). Off unless asked for, so `inject` tests start no processes. */
-  media?: MediaDeps | null;
+  /** Run Janus and camera workers. Off unless asked for, so `inject` tests start no processes. */
+  media?: MediaOptions | boolean;
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -81,17 +91,37 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...tls,
   } as FastifyHttpOptions<Server>).withTypeProvider<TypeBoxTypeProvider>();
 
+  const media = options.media
+    ? await startMediaRuntime(config, app.log, options.media === true ? {} : options.media)
+    : null;
   const services = createServices({
     db: database.db,
     config,
     log: app.log,
     version: appVersion(),
     ...(options.now ? { now: options.now } : {}),
-    media: options.media ?? null,
+    media: media ? { workerPath: media.workerPath, ingest: media.ingest } : null,
   });
+  const live = media
+    ? createLiveService({
+        janus: media.janus,
+        hub: services.hub,
+        cameraWatchable: (id) => services.cameras.watchable(id),
+        iceServers: iceServersFor(config.webrtc),
+        log: app.log,
+      })
+    : null;
+  if (media && live) {
+    services.cameras.onRemoved((id) => live.cameraRemoved(id));
+    // After a Janus restart a mountpoint may listen on a new port: restart that camera's worker towards it.
+    media.janus.on('mountpoints-changed', (changed) => {
+      for (const mountpoint of changed) services.fleet?.restartCamera(mountpoint.cameraId);
+    });
+  }
   app.addHook('onClose', async () => {
     services.hub.closeAll();
     await services.fleet?.stopAll();
+    await media?.janus.close();
     await database.close();
   });
 
@@ -103,7 +133,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
   registerRequestGuards(app, createHostAllowList(config.host, config.hostnames));
   const routes = registerAccessControl(app, services.sessions);
-  app.decorate('vigil', { services, database, routes });
+  app.decorate('vigil', { services, database, routes, janus: media?.janus ?? null, live });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) {

@@ -32,6 +32,8 @@ export interface Config {
   readonly mediaDir: string;
   /** WebRTC (Janus) settings. */
   readonly webrtc: WebRtcConfig;
+  /** Run cameras (Janus and camera workers). Env VIGIL_MEDIA=on|off, default on. */
+  readonly media: boolean;
 }
 
 export interface WebRtcConfig {
@@ -168,6 +170,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const mediaDir = path.resolve(cwd, text('VIGIL_MEDIA_DIR') ?? path.join(dataDir, 'media'));
   const webrtc = parseWebRtc(text, problems);
+  const mediaRaw = text('VIGIL_MEDIA') ?? 'on';
+  if (mediaRaw !== 'on' && mediaRaw !== 'off') problems.push(`VIGIL_MEDIA=${mediaRaw}: expected on or off`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -183,6 +187,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     session: Object.freeze(session),
     mediaDir,
     webrtc,
+    media: mediaRaw !== 'off',
   });
 }
 

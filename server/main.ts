@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const tls = await loadTls(config.tls, config.dataDir);
   let app;
   try {
-    app = await buildApp(config, { tls });
+    app = await buildApp(config, { tls, media: config.media });
   } catch (error) {
     if (error instanceof MigrationError) {
       process.stderr.write(`vigil: ${error.message}\n  cause: ${String(error.cause)}\n`);

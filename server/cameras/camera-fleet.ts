@@ -68,6 +68,10 @@ export function createCameraFleet(options: CameraFleetOptions) {
       await options.ingest.removeMountpoint(cameraId);
     },
 
+    restartCamera: (cameraId: number): void => {
+      workers.get(cameraId)?.worker.restartNow();
+    },
+
     runtime: (cameraId: number): CameraRuntime | undefined => workers.get(cameraId)?.worker.runtime,
 
     latestStill: (cameraId: number): Still | undefined => stills.get(cameraId),

@@ -92,6 +92,13 @@ export class CameraWorker {
     return this.child?.pid ?? null;
   }
 
+  /** Restarts the worker now (its ingest moved, e.g. after an SFU restart); the next spawn asks for the port. */
+  restartNow(): void {
+    this.backoff = this.options.backoffMs ?? 1_000;
+    if (this.child) this.child.kill('SIGKILL');
+    else if (!this.stopped) void this.spawn();
+  }
+
   /** Stops for good: asks the worker to stop, then SIGTERM, then SIGKILL. Safe to call twice. */
   async stop(): Promise<void> {
     this.stopped = true;

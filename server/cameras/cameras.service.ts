@@ -31,6 +31,7 @@ export function createCamerasService(deps: {
 }) {
   const { audit, mediaDir, fleet, prober, now } = deps;
   const cameras = createCamerasRepository(deps.db);
+  const removedListeners = new Set<(cameraId: number) => void>();
   const view = (row: CameraRow): CameraView => toCameraView(row, fleet?.runtime(row.id));
   const record = (actor: Actor, action: string, detail: string) =>
     audit.record({ action, userId: actor.user.userId, username: actor.user.username, ip: actor.ip, detail });
@@ -50,6 +51,11 @@ export function createCamerasService(deps: {
     list: async (): Promise<CameraView[]> => (await cameras.list()).map(view),
     get: async (id: number): Promise<CameraView> => view(await existing(id)),
     exists: async (id: number): Promise<boolean> => (await cameras.findById(id)) !== undefined,
+    watchable: async (id: number): Promise<boolean> => (await cameras.findById(id))?.enabled === 1,
+    /** Called when a camera is deleted, before its mountpoint goes (live viewers are told first). */
+    onRemoved: (listener: (cameraId: number) => void): void => {
+      removedListeners.add(listener);
+    },
 
     create: async (actor: Actor, input: CameraInput): Promise<CameraView> => {
       const source = checkCameraSource(input, mediaDir);
@@ -98,6 +104,7 @@ export function createCamerasService(deps: {
     remove: async (actor: Actor, id: number): Promise<void> => {
       const current = await existing(id);
       await cameras.delete(id);
+      for (const listener of removedListeners) listener(id);
       await fleet?.remove(id);
       await record(actor, 'camera.deleted', current.name);
     },

@@ -14,6 +14,14 @@ export const healthRoutes: RoutePlugin = async (app, { services }) => {
       setupRequired: await services.setup.isRequired(),
       uptimeSeconds: Math.round(process.uptime()),
       time: services.now().toISOString(),
+      janus: app.vigil.janus
+        ? { state: app.vigil.janus.health().state, restarts: app.vigil.janus.health().restarts }
+        : null,
+      cameras: (services.fleet?.workers() ?? []).map((w) => ({
+        cameraId: w.cameraId,
+        status: w.status,
+        running: w.pid !== null,
+      })),
     }),
   );
 };

@@ -36,6 +36,7 @@ interface Route {
 export function createWsHub(log: FastifyBaseLogger) {
   const clients = new Set<WsClient>();
   const routes = new Map<string, Route>();
+  const disconnectListeners = new Set<(client: WsClient) => void>();
 
   const dispatch = async (client: WsClient, raw: string) => {
     let message: unknown;
@@ -72,6 +73,11 @@ export function createWsHub(log: FastifyBaseLogger) {
       });
     },
 
+    /** Called once per socket when it closes, whatever closed it (features free what the socket held). */
+    onDisconnect(listener: (client: WsClient) => void): void {
+      disconnectListeners.add(listener);
+    },
+
     attach(socket: WebSocket, user: SessionUser, token: string): WsClient {
       const client: WsClient = {
         user,
@@ -84,7 +90,10 @@ export function createWsHub(log: FastifyBaseLogger) {
         },
       };
       clients.add(client);
-      socket.on('close', () => clients.delete(client));
+      socket.on('close', () => {
+        clients.delete(client);
+        for (const listener of disconnectListeners) listener(client);
+      });
       socket.on('message', (data, isBinary) => {
         if (isBinary) {
           client.send({

@@ -22,6 +22,8 @@ export function freePort(): Promise<number> {
 export interface ServerProcess {
   url: string;
   dataDir: string;
+  /** The server's own pid (not a wrapper's). */
+  pid: number;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -30,16 +32,22 @@ export interface ServerProcess {
 export async function startBuiltServer(
   env: Record<string, string> = {},
   scheme: 'http' | 'https' = 'http',
+  /** Run inside a test host: the namespace's exec prefix and the address the server is reached at there. */
+  where: { prefix: readonly string[]; host: string } = { prefix: [], host: '127.0.0.1' },
 ): Promise<ServerProcess> {
-  const port = await freePort();
+  // Inside a fresh namespace every port is free; outside, the kernel picks one.
+  const port = where.prefix.length > 0 ? 18080 : await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-e2e-'));
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [path.join(appRoot(), 'dist/server/main.js')], {
+  const [command, ...args] = [...where.prefix, process.execPath, path.join(appRoot(), 'dist/server/main.js')];
+  const child: ChildProcess = spawn(command, args, {
     env: {
       ...process.env,
       ...TEST_ENV,
+      // Cameras (Janus, workers) only where a test asks for them.
+      VIGIL_MEDIA: 'off',
       PORT: String(port),
-      HOST: '127.0.0.1',
+      HOST: where.host,
       VIGIL_DATA_DIR: dataDir,
       ...env,
     },
@@ -47,7 +55,7 @@ export async function startBuiltServer(
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `${scheme}://127.0.0.1:${port}`;
+  const url = `${scheme}://${where.host}:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
@@ -64,6 +72,7 @@ export async function startBuiltServer(
   return {
     url,
     dataDir,
+    pid: child.pid ?? 0,
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) {
