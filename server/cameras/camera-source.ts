@@ -66,8 +66,9 @@ export function checkCameraSource(input: CameraSourceInput, mediaDir: string): C
   switch (input.kind) {
     case 'rtsp': {
       const parsed = parseRtspUrl(input.url);
-      if (parsed.username !== null && fields.username === null) fields.username = parsed.username;
-      if (parsed.password !== null && fields.password === null) fields.password = parsed.password;
+      // Credentials typed into the URL are the newest intent: they replace stored or separately given ones.
+      if (parsed.username !== null) fields.username = parsed.username;
+      if (parsed.password !== null) fields.password = parsed.password;
       fields.url = parsed.url;
       break;
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebRtcConfig } from '../config.js';
 import { AppError } from '../errors.js';
-import type { IceServer, LiveEndReason } from '../ws/protocol.js';
+import type { IceCandidate, IceServer, LiveEndReason } from '../ws/protocol.js';
 import type { WsClient, WsHub } from '../ws/ws-hub.js';
 import type { JanusService } from './janus/janus.service.js';
 import type { JanusViewer } from './janus/janus-viewer.js';
@@ -107,9 +107,15 @@ export function createLiveService(deps: {
         ended: false,
       };
       sessions.set(session.id, session);
-      viewer.on('candidate', (candidate) =>
-        client.send({ type: 'live.candidate', sessionId: session.id, candidate }),
-      );
+      // Janus trickles its candidates as soon as it has them, which can be before `watch` returns the offer;
+      // the browser cannot use a candidate for a session it has not heard of, so they wait for the offer.
+      let early: (IceCandidate | null)[] | null = [];
+      const forward = (candidate: IceCandidate | null) =>
+        client.send({ type: 'live.candidate', sessionId: session.id, candidate });
+      viewer.on('candidate', (candidate) => {
+        if (early) early.push(candidate);
+        else forward(candidate);
+      });
       viewer.on('webrtcup', () => client.send({ type: 'live.started', sessionId: session.id }));
       viewer.on('hangup', (reason) => end(session, 'hangup', reason));
       viewer.on('closed', () => end(session, 'sfu-restarted'));
@@ -122,6 +128,8 @@ export function createLiveService(deps: {
         jsep: { type: 'offer', sdp: jsep.sdp },
         iceServers,
       });
+      for (const candidate of early) forward(candidate);
+      early = null;
     } catch (error) {
       reply(client, message.id, error);
     }

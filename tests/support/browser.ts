@@ -1,7 +1,9 @@
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium (never a downloaded build), headless, kept off the network but for this machine. */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(reachable: readonly string[] = []): Promise<Browser> {
+  // Only loopback and the test's own hosts resolve; every other name fails at once instead of leaving the box.
+  const exclusions = ['127.0.0.1', ...reachable].map((host) => `EXCLUDE ${host}`).join(' , ');
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -13,7 +15,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+      `--host-resolver-rules=MAP * ~NOTFOUND , ${exclusions}`,
     ],
   });
 }

@@ -3,14 +3,19 @@
 import type {
   ApiErrorBody,
   AuditPage,
+  Camera,
   ChangePasswordRequest,
   ClientErrorCode,
+  CreateCameraRequest,
   CreateUserRequest,
   Health,
   LoginRequest,
+  ProbeCameraRequest,
+  ProbeResult,
   ServerErrorCode,
   SessionUser,
   SetupRequest,
+  UpdateCameraRequest,
   UpdateUserRequest,
   User,
 } from './types';
@@ -182,4 +187,25 @@ export const api = {
   deleteUser: (id: number) => requestEmpty('DELETE', `/api/users/${id}`),
 
   listAudit: async (limit: number) => (await requestJson('GET', `/api/audit?limit=${limit}`)) as AuditPage,
+
+  listCameras: async () => (await requestJson('GET', '/api/cameras')) as Camera[],
+  getCamera: async (id: number) => (await requestJson('GET', `/api/cameras/${id}`)) as Camera,
+  createCamera: async (body: CreateCameraRequest) =>
+    (await requestJson('POST', '/api/cameras', { body })) as Camera,
+  updateCamera: async (id: number, body: UpdateCameraRequest) =>
+    (await requestJson('PATCH', `/api/cameras/${id}`, { body })) as Camera,
+  deleteCamera: (id: number) => requestEmpty('DELETE', `/api/cameras/${id}`),
+  /** Tries a source for up to 10 s on the server; well inside REQUEST_TIMEOUT_MS. */
+  probeCamera: async (body: ProbeCameraRequest) =>
+    (await requestJson('POST', '/api/cameras/probe', { body })) as ProbeResult,
 };
+
+/** A multipart MJPEG stream of the camera's pictures (about 2 a second), usable as an <img> src. */
+export function cameraMjpegUrl(id: number): string {
+  return `/api/cameras/${id}/mjpeg`;
+}
+
+/** The camera's newest picture as JPEG; `bust` defeats the browser cache when polling. */
+export function cameraSnapshotUrl(id: number, bust?: number): string {
+  return bust === undefined ? `/api/cameras/${id}/snapshot.jpg` : `/api/cameras/${id}/snapshot.jpg?t=${bust}`;
+}

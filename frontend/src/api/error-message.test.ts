@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './client';
-import { errorMessage, GENERIC_ERROR_MESSAGE } from './error-message';
+import { LiveError } from './live-error';
+import { codedMessage, errorMessage, GENERIC_ERROR_MESSAGE } from './error-message';
 
 const apiError = (status: number, code: string, message = '', retryAfterSeconds?: number) =>
   new ApiError(
@@ -73,5 +74,47 @@ describe('errorMessage', () => {
 
   it('does not treat inherited object keys as codes', () => {
     expect(errorMessage(apiError(400, 'toString', 'Bad thing.'))).toBe('Bad thing.');
+  });
+});
+
+describe('errorMessage for cameras and live video', () => {
+  it('words probe failures', () => {
+    expect(errorMessage(apiError(422, 'AUTH_FAILED', '401 Unauthorized'))).toMatch(/refused the user name/);
+    expect(errorMessage(apiError(422, 'UNREACHABLE', 'x'))).toMatch(/could not be reached/);
+    expect(errorMessage(apiError(422, 'NO_VIDEO', 'x'))).toMatch(/no video within 10 seconds/);
+    expect(errorMessage(apiError(422, 'UNSUPPORTED_CODEC', 'x'))).toMatch(/H\.264/);
+    expect(errorMessage(apiError(503, 'MEDIA_UNAVAILABLE', 'x'))).toMatch(/media service is not running/);
+  });
+
+  it("keeps the server's explanation of an invalid source", () => {
+    expect(
+      errorMessage(apiError(400, 'INVALID_SOURCE', 'Only rtsp:// and rtsps:// camera URLs are accepted.')),
+    ).toBe('Only rtsp:// and rtsps:// camera URLs are accepted.');
+    expect(errorMessage(apiError(400, 'INVALID_SOURCE', ''))).toMatch(/not valid/);
+  });
+
+  it('lets one context reword a code', () => {
+    const notFound = apiError(404, 'NOT_FOUND', 'No such file in the media folder.');
+    expect(errorMessage(notFound)).toMatch(/no longer exists/);
+    expect(errorMessage(notFound, { NOT_FOUND: 'No such file.' })).toBe('No such file.');
+  });
+
+  it('words live-socket failures the same way', () => {
+    expect(errorMessage(new LiveError('CAMERA_OFFLINE', 'offline'))).toMatch(/offline right now/);
+    expect(errorMessage(new LiveError('SFU_UNAVAILABLE', 'janus down'))).toMatch(/live video service/);
+    expect(errorMessage(new LiveError('CAMERA_NOT_FOUND', 'gone'))).toMatch(/no longer exists/);
+    expect(errorMessage(new LiveError('LIVE_DISCONNECTED', ''))).toMatch(/reconnects on its own/);
+    expect(errorMessage(new LiveError('TOO_MANY_ATTEMPTS', ''))).toMatch(/Wait a while/);
+    expect(errorMessage(new LiveError('SOMETHING_NEW', 'Told you so.'))).toBe('Told you so.');
+    expect(errorMessage(new LiveError('SOMETHING_NEW', ''))).toBe(GENERIC_ERROR_MESSAGE);
+  });
+});
+
+describe('codedMessage', () => {
+  it('words a problem that arrived as data', () => {
+    expect(codedMessage('UNREACHABLE', 'Could not open resource for reading and writing.')).toMatch(
+      /could not be reached/,
+    );
+    expect(codedMessage('SOMETHING_NEW', 'The lens is dirty.')).toBe('The lens is dirty.');
   });
 });

@@ -1,7 +1,9 @@
 // The one place that turns a failure into a sentence for the user. Known codes get our wording; unknown
-// codes fall back to the server's message, then to a generic sentence per status.
+// codes fall back to the server's message, then to a generic sentence per status. HTTP failures (ApiError)
+// and live-socket failures (LiveError) share the codes and the wording.
 import { formatWait } from '../lib/format';
 import { ApiError } from './client';
+import { LiveError } from './live-error';
 import type { ClientErrorCode, ServerErrorCode } from './types';
 
 /** Shown when nothing better is known. */
@@ -12,15 +14,25 @@ const NO_PERMISSION = "You don't have permission to do that.";
 const SERVER_PROBLEM =
   "The server ran into a problem. Try again; if it keeps happening, check the server's log.";
 
-type MessageFor = string | ((err: ApiError) => string);
+/** A failure with a stable code. */
+type CodedError = ApiError | LiveError;
+/** Every code this client has wording for. */
+export type KnownErrorCode = ServerErrorCode | ClientErrorCode;
 
-function withServerDetail(prefix: string, err: ApiError): string {
+type MessageFor = string | ((err: CodedError) => string);
+
+function withServerDetail(prefix: string, err: CodedError): string {
   const detail = err.message.trim();
   return detail === '' ? prefix : `${prefix} ${detail}`;
 }
 
+/** The server's own sentence when it sent one (they are written for users), else ours. */
+function serverOr(fallback: string): (err: CodedError) => string {
+  return (err) => (err.message.trim() === '' ? fallback : err.message);
+}
+
 // A mapped type, so adding a code to ServerErrorCode or ClientErrorCode without a message fails to compile.
-const MESSAGES: { readonly [Code in ServerErrorCode | ClientErrorCode]: MessageFor } = {
+const MESSAGES: { readonly [Code in KnownErrorCode]: MessageFor } = {
   VALIDATION_FAILED: (err) => withServerDetail('Some values were not accepted.', err),
   WEAK_PASSWORD: (err) =>
     err.message.trim() === '' ? 'That password is too weak. Choose a longer one.' : err.message,
@@ -37,13 +49,37 @@ const MESSAGES: { readonly [Code in ServerErrorCode | ClientErrorCode]: MessageF
   USERNAME_TAKEN: 'That user name is already taken. Choose another one.',
   LAST_ADMIN: "The last admin can't be removed, demoted or disabled. Make another user an admin first.",
   TOO_MANY_ATTEMPTS: (err) =>
-    err.retryAfterSeconds === undefined
-      ? 'Too many attempts. Wait a while, then try again.'
-      : `Too many attempts. Try again in ${formatWait(err.retryAfterSeconds)}.`,
+    err instanceof ApiError && err.retryAfterSeconds !== undefined
+      ? `Too many attempts. Try again in ${formatWait(err.retryAfterSeconds)}.`
+      : 'Too many attempts. Wait a while, then try again.',
   INTERNAL: SERVER_PROBLEM,
+  INVALID_SOURCE: serverOr('That camera source is not valid. Check the fields and try again.'),
+  AUTH_FAILED: 'The camera refused the user name or password.',
+  UNREACHABLE:
+    'The camera could not be reached. Check the address, and that the camera is switched on and on this network.',
+  NO_VIDEO: 'The source answered but sent no video within 10 seconds.',
+  UNSUPPORTED_CODEC:
+    "The camera sends video in a format Vigil can't decode. Set its stream to H.264 in the camera's own settings.",
+  PIPELINE_ERROR: (err) => withServerDetail("The camera's video could not be processed.", err),
+  BAD_CONFIG: (err) => withServerDetail('The camera settings were not accepted.', err),
+  MEDIA_UNAVAILABLE:
+    "Vigil's media service is not running, so cameras can't be used right now. Check the server's log.",
+  NO_FRAME: 'The camera has not delivered a picture yet.',
+  CAMERA_NOT_FOUND: 'That camera no longer exists. It may have been removed by an admin.',
+  CAMERA_OFFLINE: 'The camera is offline right now. Vigil keeps trying to reach it.',
+  SFU_UNAVAILABLE: 'The live video service is not running right now. Vigil keeps trying.',
+  JANUS_ERROR: 'The live video service ran into a problem. Vigil keeps trying.',
+  TOO_MANY_STREAMS: 'Too many cameras are open at once in this browser tab.',
+  LIVE_SESSION_NOT_FOUND: 'The live session has already ended.',
+  INVALID_MESSAGE: 'The server did not understand this page. Reload it: Vigil may have been updated.',
+  UNKNOWN_MESSAGE: 'The server did not understand this page. Reload it: Vigil may have been updated.',
   NETWORK_ERROR: 'The server could not be reached. Check your connection and try again.',
   TIMEOUT: 'The server took too long to answer. Try again in a moment.',
   BAD_RESPONSE: 'The server sent an unexpected answer. Reload the page and try again.',
+  LIVE_DISCONNECTED: 'The live connection to the server dropped. Vigil reconnects on its own.',
+  WEBRTC_UNSUPPORTED: "This browser can't play live video (it has no WebRTC).",
+  WEBRTC_FAILED:
+    'Live video could not connect. A firewall or VPN between this device and Vigil may be blocking it.',
 };
 
 function isKnownCode(code: string): code is keyof typeof MESSAGES {
@@ -57,13 +93,25 @@ function fallbackForStatus(status: number): string {
   return GENERIC_ERROR_MESSAGE;
 }
 
-/** A friendly, complete sentence describing `err`, whatever was thrown. */
-export function errorMessage(err: unknown): string {
-  if (!(err instanceof ApiError)) return GENERIC_ERROR_MESSAGE;
+/**
+ * The sentence for a code and message that arrived as data rather than as a failure, e.g. a camera's
+ * `problem`: ours for known codes, else the server's message, else the generic one.
+ */
+export function codedMessage(code: string, message: string): string {
+  return errorMessage(new LiveError(code, message));
+}
+
+/**
+ * A friendly, complete sentence describing `err`, whatever was thrown. `overrides` words a code for one
+ * context where the general sentence would mislead (e.g. NOT_FOUND while testing a camera source).
+ */
+export function errorMessage(err: unknown, overrides: Partial<Record<KnownErrorCode, string>> = {}): string {
+  if (!(err instanceof ApiError) && !(err instanceof LiveError)) return GENERIC_ERROR_MESSAGE;
   if (isKnownCode(err.code)) {
-    const message = MESSAGES[err.code];
+    const message = overrides[err.code] ?? MESSAGES[err.code];
     return typeof message === 'string' ? message : message(err);
   }
   const serverMessage = err.message.trim();
-  return serverMessage === '' ? fallbackForStatus(err.status) : serverMessage;
+  if (serverMessage !== '') return serverMessage;
+  return err instanceof ApiError ? fallbackForStatus(err.status) : GENERIC_ERROR_MESSAGE;
 }

@@ -4,6 +4,13 @@
 import type { Static } from 'typebox';
 import type { AuditEntrySchema, AuditPageSchema } from '../../../server/audit/audit.schemas';
 import type { ChangePasswordBody, LoginBody, SetupBody } from '../../../server/auth/auth.schemas';
+import type {
+  CameraCreateBody,
+  CameraPatchBody,
+  CameraProbeBody,
+  CameraSchema,
+  ProbeResultSchema,
+} from '../../../server/cameras/cameras.schemas';
 import type { HealthSchema } from '../../../server/health/health.schemas';
 import type { RoleSchema } from '../../../server/http/schemas';
 import type {
@@ -12,7 +19,16 @@ import type {
   UpdateUserBody,
   UserSchema,
 } from '../../../server/users/users.schemas';
-import type { ServerMessage } from '../../../server/ws/protocol';
+import type {
+  IceCandidate,
+  LiveAnswerMessage,
+  LiveCandidateMessage,
+  LiveEndReason,
+  LiveStopMessage,
+  LiveWatchMessage,
+  PingMessage,
+  ServerMessage,
+} from '../../../server/ws/protocol';
 
 /** A user's role: viewer < editor < admin. */
 export type Role = Static<typeof RoleSchema>;
@@ -37,6 +53,21 @@ export type AuditEntry = Static<typeof AuditEntrySchema>;
 /** GET /api/audit. */
 export type AuditPage = Static<typeof AuditPageSchema>;
 
+/** A camera with its live state, as listed by GET /api/cameras. Credentials are write-only: only `hasCredentials`. */
+export type Camera = Static<typeof CameraSchema>;
+/** rtsp: network camera; v4l2: USB camera; file: a video in the media folder; test: synthetic pattern. */
+export type CameraKind = Camera['kind'];
+/** What the camera's worker is doing: starting | live | offline | error | disabled. */
+export type CameraStatus = Camera['status'];
+/** POST /api/cameras. */
+export type CreateCameraRequest = Static<typeof CameraCreateBody>;
+/** PATCH /api/cameras/:id: omitted fields are kept; `username`/`password` null clears them. */
+export type UpdateCameraRequest = Static<typeof CameraPatchBody>;
+/** POST /api/cameras/probe: the source fields of a camera that is not saved yet. */
+export type ProbeCameraRequest = Static<typeof CameraProbeBody>;
+/** What a probe found: codec, and size and rate when the source reports them. */
+export type ProbeResult = Static<typeof ProbeResultSchema>;
+
 /** Every error response has this body. */
 export interface ApiErrorBody {
   code: string;
@@ -58,13 +89,54 @@ export type ServerErrorCode =
   | 'USERNAME_TAKEN'
   | 'LAST_ADMIN'
   | 'TOO_MANY_ATTEMPTS'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // Camera sources and probes.
+  | 'INVALID_SOURCE'
+  | 'AUTH_FAILED'
+  | 'UNREACHABLE'
+  | 'NO_VIDEO'
+  | 'UNSUPPORTED_CODEC'
+  | 'PIPELINE_ERROR'
+  | 'BAD_CONFIG'
+  | 'MEDIA_UNAVAILABLE'
+  | 'NO_FRAME'
+  // Live video over /api/ws.
+  | 'CAMERA_NOT_FOUND'
+  | 'CAMERA_OFFLINE'
+  | 'SFU_UNAVAILABLE'
+  | 'TOO_MANY_STREAMS'
+  | 'JANUS_ERROR'
+  | 'LIVE_SESSION_NOT_FOUND'
+  | 'INVALID_MESSAGE'
+  | 'UNKNOWN_MESSAGE';
 
-/** Codes the client produces itself when no usable server answer arrived. */
-export type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'BAD_RESPONSE';
+/** Codes the client produces itself when no usable server answer arrived, or the browser itself failed. */
+export type ClientErrorCode =
+  | 'NETWORK_ERROR'
+  | 'TIMEOUT'
+  | 'BAD_RESPONSE'
+  /** The live socket is not connected, or dropped before the server answered. */
+  | 'LIVE_DISCONNECTED'
+  /** The browser has no RTCPeerConnection. */
+  | 'WEBRTC_UNSUPPORTED'
+  /** WebRTC negotiation or ICE failed, or no media arrived in time. */
+  | 'WEBRTC_FAILED';
 
 /** Messages the server sends on /api/ws. */
 export type LiveServerMessage = ServerMessage;
+/** The `type` of a server message. */
+export type LiveServerMessageType = LiveServerMessage['type'];
+/** The server message with the given `type`. */
+export type LiveServerMessageOf<T extends LiveServerMessageType> = Extract<LiveServerMessage, { type: T }>;
+/** An ICE candidate on the wire (RTCIceCandidateInit with a required `candidate`). */
+export type LiveIceCandidate = IceCandidate;
+/** Why the server ended a live session. */
+export type LiveSessionEndReason = LiveEndReason;
 
 /** Messages the client sends on /api/ws. */
-export type LiveClientMessage = { type: 'ping'; id: string };
+export type LiveClientMessage =
+  | Static<typeof PingMessage>
+  | Static<typeof LiveWatchMessage>
+  | Static<typeof LiveAnswerMessage>
+  | Static<typeof LiveCandidateMessage>
+  | Static<typeof LiveStopMessage>;

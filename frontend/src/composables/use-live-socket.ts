@@ -2,9 +2,20 @@
 // reconnects with back-off (1 s doubling to 30 s) when dropped, pings to notice dead links, and ends the
 // session in the UI when the server revokes it. After a role change (close 4002) it reconnects at once, and
 // the new hello brings the new role.
+//
+// Features talk over it with `send` (fire and forget), `request` (a promise for the answer with the same id)
+// and `on` (every message of one type). Requests still waiting when a socket closes are rejected with
+// LIVE_DISCONNECTED; `connectionId` changes with every new greeted connection, so features can tell that the
+// server forgot whatever they had set up on the previous one.
 import { defineStore, storeToRefs } from 'pinia';
 import { ref, watch } from 'vue';
-import type { LiveClientMessage } from '../api/types';
+import { LiveError } from '../api/live-error';
+import type {
+  LiveClientMessage,
+  LiveServerMessage,
+  LiveServerMessageOf,
+  LiveServerMessageType,
+} from '../api/types';
 import {
   CLOSE_ROLE_CHANGED,
   CLOSE_SESSION_REVOKED,
@@ -12,6 +23,7 @@ import {
   parseServerMessage,
   reconnectDelayMs,
 } from '../lib/live-protocol';
+import { PendingRequests } from '../lib/pending-requests';
 import { randomId } from '../lib/secure-context';
 import { useAuthStore } from '../stores/use-auth-store';
 
@@ -21,10 +33,18 @@ export type LiveStatus = 'offline' | 'connected' | 'reconnecting';
 /** Time between pings, in milliseconds; a ping unanswered by the next one counts as a dead connection. */
 export const PING_INTERVAL_MS = 25_000;
 
+type AnyHandler = (message: LiveServerMessage) => void;
+
+const disconnected = () => new LiveError('LIVE_DISCONNECTED', 'The live connection is not open.');
+
 export const useLiveSocket = defineStore('live-socket', () => {
   const auth = useAuthStore();
   const { user } = storeToRefs(auth);
   const status = ref<LiveStatus>('offline');
+  /** Counts greeted connections; a new value means a new socket, on which the server knows nothing of ours. */
+  const connectionId = ref(0);
+  const pending = new PendingRequests();
+  const handlers = new Map<LiveServerMessageType, Set<AnyHandler>>();
 
   let wanted = false;
   let socket: WebSocket | null = null;
@@ -46,7 +66,61 @@ export const useLiveSocket = defineStore('live-socket', () => {
     socket = null;
     greeted = false;
     stopHeartbeat();
+    pending.rejectAll(disconnected());
     if (ws && ws.readyState < WebSocket.CLOSING) ws.close(1000);
+  }
+
+  function emit(message: LiveServerMessage): void {
+    for (const handler of handlers.get(message.type) ?? []) {
+      try {
+        handler(message);
+      } catch (err) {
+        // One feature's bug must not stop the others from getting the message.
+        console.error(`A handler for "${message.type}" failed`, err);
+      }
+    }
+  }
+
+  /** Sends `message` if the socket is open and greeted; returns whether it went out. */
+  function send(message: LiveClientMessage): boolean {
+    const ws = socket;
+    if (ws === null || !greeted || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  /**
+   * Sends `message` and resolves with the server's `reply`-typed answer carrying the same id. Rejects with a
+   * LiveError: the server's code for an `error` answer, TIMEOUT, or LIVE_DISCONNECTED when the socket is not
+   * open or closes first.
+   */
+  function request<T extends LiveServerMessageType>(
+    message: Extract<LiveClientMessage, { id: string }>,
+    reply: T,
+    timeoutMs?: number,
+  ): Promise<LiveServerMessageOf<T>> {
+    if (socket === null || !greeted) return Promise.reject(disconnected());
+    const answer = pending.wait(message.id, reply, timeoutMs);
+    if (!send(message)) pending.cancel(message.id, disconnected());
+    return answer;
+  }
+
+  /** Calls `handler` with every message of `type` until the returned function is called. */
+  function on<T extends LiveServerMessageType>(
+    type: T,
+    handler: (message: LiveServerMessageOf<T>) => void,
+  ): () => void {
+    let set = handlers.get(type);
+    if (!set) {
+      set = new Set();
+      handlers.set(type, set);
+    }
+    // emit() only passes messages of `type` to this set, so the handler sees the type it asked for.
+    const entry = handler as AnyHandler;
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+    };
   }
 
   function scheduleReconnect(): void {
@@ -101,6 +175,7 @@ export const useLiveSocket = defineStore('live-socket', () => {
         // After a role change the server closes with 4002; the new hello carries the new role.
         auth.refresh(message.user);
         startHeartbeat(ws);
+        connectionId.value += 1;
         break;
       case 'pong':
         if (message.id === awaitingPong) awaitingPong = null;
@@ -108,12 +183,21 @@ export const useLiveSocket = defineStore('live-socket', () => {
       case 'session.revoked':
         detach();
         void handleRevoked();
-        break;
+        return;
       case 'error':
+        if (!pending.settle(message)) console.warn('The live connection reported an error', message);
+        break;
+      case 'live.offer':
+        pending.settle(message);
+        break;
       case 'event':
-        // Feature pushes and per-message errors belong to the pages that subscribe to them (none yet).
+      case 'live.candidate':
+      case 'live.started':
+      case 'live.ended':
+        // Pushes: they belong to whoever subscribed with on().
         break;
     }
+    emit(message);
   }
 
   function onClose(code: number): void {
@@ -121,6 +205,7 @@ export const useLiveSocket = defineStore('live-socket', () => {
     socket = null;
     greeted = false;
     stopHeartbeat();
+    pending.rejectAll(disconnected());
     if (!wanted) return;
     if (code === CLOSE_SESSION_REVOKED) void handleRevoked();
     else if (code === CLOSE_ROLE_CHANGED) open();
@@ -177,5 +262,5 @@ export const useLiveSocket = defineStore('live-socket', () => {
     { immediate: true },
   );
 
-  return { status };
+  return { status, connectionId, send, request, on };
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatUptime, formatWait } from './format';
+import {
+  formatBitrate,
+  formatDateTime,
+  formatFps,
+  formatResolution,
+  formatUptime,
+  formatWait,
+} from './format';
 
 describe('formatWait', () => {
   it('uses seconds under a minute, then rounds up to minutes and hours', () => {
@@ -28,5 +35,18 @@ describe('formatDateTime', () => {
   it('formats valid timestamps and leaves anything else alone', () => {
     expect(formatDateTime('2025-03-04T05:06:07Z')).toMatch(/2025/);
     expect(formatDateTime('not a date')).toBe('not a date');
+  });
+});
+
+describe('video numbers', () => {
+  it('formats sizes, bit rates and frame rates', () => {
+    expect(formatResolution(1280, 720)).toBe('1280×720');
+    expect(formatBitrate(0)).toBe('0 kbit/s');
+    expect(formatBitrate(849.6)).toBe('850 kbit/s');
+    expect(formatBitrate(2400)).toBe('2.4 Mbit/s');
+    expect(formatBitrate(12_345)).toBe('12 Mbit/s');
+    expect(formatBitrate(Number.NaN)).toBe('0 kbit/s');
+    expect(formatFps(30)).toBe('30 fps');
+    expect(formatFps(12.54)).toBe('12.5 fps');
   });
 });

@@ -36,3 +36,20 @@ export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
 }
+
+/** A frame size: "1280×720". */
+export function formatResolution(width: number, height: number): string {
+  return `${width}×${height}`;
+}
+
+/** A bit rate given in kbit/s: "850 kbit/s", "2.4 Mbit/s". */
+export function formatBitrate(kbps: number): string {
+  if (!Number.isFinite(kbps) || kbps <= 0) return '0 kbit/s';
+  if (kbps < 1000) return `${Math.round(kbps)} kbit/s`;
+  return `${(kbps / 1000).toFixed(kbps < 10_000 ? 1 : 0)} Mbit/s`;
+}
+
+/** A frame rate: "30 fps", "12.5 fps" (one decimal at most). */
+export function formatFps(fps: number): string {
+  return `${Math.round(fps * 10) / 10} fps`;
+}

@@ -41,3 +41,86 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage(new ArrayBuffer(4))).toBeNull();
   });
 });
+
+describe('parseServerMessage: errors, events and live video', () => {
+  it('reads errors with and without a request id', () => {
+    expect(parseServerMessage('{"type":"error","id":"r1","code":"CAMERA_OFFLINE","message":"down"}')).toEqual(
+      {
+        type: 'error',
+        id: 'r1',
+        code: 'CAMERA_OFFLINE',
+        message: 'down',
+      },
+    );
+    expect(parseServerMessage('{"type":"error","code":"INVALID_MESSAGE","message":"no"}')).toEqual({
+      type: 'error',
+      code: 'INVALID_MESSAGE',
+      message: 'no',
+    });
+    expect(parseServerMessage('{"type":"error","code":"X"}')).toBeNull();
+  });
+
+  it('reads events', () => {
+    expect(parseServerMessage('{"type":"event","topic":"camera.status","data":{"id":1}}')).toEqual({
+      type: 'event',
+      topic: 'camera.status',
+      data: { id: 1 },
+    });
+  });
+
+  it('reads an offer, normalising a single ICE url to a list', () => {
+    const offer = {
+      type: 'live.offer',
+      id: 'w1',
+      sessionId: 's1',
+      cameraId: 3,
+      jsep: { type: 'offer', sdp: 'v=0' },
+      iceServers: [{ urls: 'stun:192.168.1.2:3478' }, { urls: ['turn:x'], username: 'u', credential: 'c' }],
+    };
+    expect(parseServerMessage(JSON.stringify(offer))).toEqual({
+      ...offer,
+      iceServers: [{ urls: ['stun:192.168.1.2:3478'] }, { urls: ['turn:x'], username: 'u', credential: 'c' }],
+    });
+    expect(parseServerMessage(JSON.stringify({ ...offer, jsep: { type: 'pranswer', sdp: '' } }))).toBeNull();
+    expect(parseServerMessage(JSON.stringify({ ...offer, iceServers: [{ urls: 5 }] }))).toBeNull();
+    expect(parseServerMessage(JSON.stringify({ ...offer, sessionId: undefined }))).toBeNull();
+  });
+
+  it('reads trickled candidates and the end of candidates', () => {
+    expect(
+      parseServerMessage(
+        '{"type":"live.candidate","sessionId":"s1","candidate":{"candidate":"candidate:1 1 udp 1 10.0.0.2 5000 typ host","sdpMid":"0","sdpMLineIndex":0}}',
+      ),
+    ).toEqual({
+      type: 'live.candidate',
+      sessionId: 's1',
+      candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.2 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+    });
+    expect(parseServerMessage('{"type":"live.candidate","sessionId":"s1","candidate":null}')).toEqual({
+      type: 'live.candidate',
+      sessionId: 's1',
+      candidate: null,
+    });
+    expect(parseServerMessage('{"type":"live.candidate","sessionId":"s1","candidate":{}}')).toBeNull();
+  });
+
+  it('reads started and ended, treating unknown reasons as errors', () => {
+    expect(parseServerMessage('{"type":"live.started","sessionId":"s1"}')).toEqual({
+      type: 'live.started',
+      sessionId: 's1',
+    });
+    expect(parseServerMessage('{"type":"live.ended","sessionId":"s1","reason":"sfu-restarted"}')).toEqual({
+      type: 'live.ended',
+      sessionId: 's1',
+      reason: 'sfu-restarted',
+    });
+    expect(parseServerMessage('{"type":"live.ended","sessionId":"s1","reason":"new","message":"m"}')).toEqual(
+      {
+        type: 'live.ended',
+        sessionId: 's1',
+        reason: 'error',
+        message: 'm',
+      },
+    );
+  });
+});

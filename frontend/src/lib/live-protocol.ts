@@ -1,5 +1,5 @@
 // Pure pieces of the /api/ws client: where to connect, how long to wait, and how to read a message.
-import type { LiveServerMessage } from '../api/types';
+import type { LiveIceCandidate, LiveServerMessage, LiveSessionEndReason } from '../api/types';
 import { isRole } from './roles';
 
 /** First reconnect delay, in milliseconds; doubles per failed attempt. */
@@ -25,6 +25,85 @@ export function reconnectDelayMs(attempt: number): number {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+const END_REASONS: readonly LiveSessionEndReason[] = [
+  'stopped',
+  'camera-removed',
+  'sfu-restarted',
+  'hangup',
+  'error',
+];
+
+function readJsep(value: unknown): { type: 'offer' | 'answer'; sdp: string } | null {
+  if (!isRecord(value) || !isString(value['sdp'])) return null;
+  const type = value['type'];
+  return type === 'offer' || type === 'answer' ? { type, sdp: value['sdp'] } : null;
+}
+
+function readIceServers(value: unknown): { urls: string[]; username?: string; credential?: string }[] | null {
+  if (!Array.isArray(value)) return null;
+  const servers: { urls: string[]; username?: string; credential?: string }[] = [];
+  for (const entry of value as unknown[]) {
+    if (!isRecord(entry)) return null;
+    const urls = entry['urls'];
+    const list = isString(urls) ? [urls] : Array.isArray(urls) ? (urls as unknown[]) : null;
+    if (list === null || !list.every(isString)) return null;
+    const server: { urls: string[]; username?: string; credential?: string } = { urls: list };
+    if (isString(entry['username'])) server.username = entry['username'];
+    if (isString(entry['credential'])) server.credential = entry['credential'];
+    servers.push(server);
+  }
+  return servers;
+}
+
+/** A trickled candidate, null for end-of-candidates, or undefined when the value is not a candidate. */
+function readCandidate(value: unknown): LiveIceCandidate | null | undefined {
+  if (value === null) return null;
+  if (!isRecord(value) || !isString(value['candidate'])) return undefined;
+  const candidate: LiveIceCandidate = { candidate: value['candidate'] };
+  const mid = value['sdpMid'];
+  const index = value['sdpMLineIndex'];
+  if (isString(mid) || mid === null) candidate.sdpMid = mid;
+  if (typeof index === 'number' || index === null) candidate.sdpMLineIndex = index;
+  return candidate;
+}
+
+function readEndReason(value: unknown): LiveSessionEndReason {
+  // A reason newer than this client is treated as an error: the viewer retries with back-off either way.
+  return END_REASONS.find((reason) => reason === value) ?? 'error';
+}
+
+function parseLiveMessage(value: Record<string, unknown>): LiveServerMessage | null {
+  const sessionId = value['sessionId'];
+  if (!isString(sessionId)) return null;
+  switch (value['type']) {
+    case 'live.offer': {
+      const id = value['id'];
+      const cameraId = value['cameraId'];
+      const jsep = readJsep(value['jsep']);
+      const iceServers = readIceServers(value['iceServers'] ?? []);
+      if (!isString(id) || typeof cameraId !== 'number' || jsep === null || iceServers === null) return null;
+      return { type: 'live.offer', id, sessionId, cameraId, jsep, iceServers };
+    }
+    case 'live.candidate': {
+      const candidate = readCandidate(value['candidate']);
+      return candidate === undefined ? null : { type: 'live.candidate', sessionId, candidate };
+    }
+    case 'live.started':
+      return { type: 'live.started', sessionId };
+    case 'live.ended': {
+      const message = value['message'];
+      const reason = readEndReason(value['reason']);
+      return isString(message)
+        ? { type: 'live.ended', sessionId, reason, message }
+        : { type: 'live.ended', sessionId, reason };
+    }
+    default:
+      return null;
+  }
 }
 
 /** Parses a text frame; null for anything that is not a message this client understands. */
@@ -55,6 +134,18 @@ export function parseServerMessage(data: unknown): LiveServerMessage | null {
       return typeof value['id'] === 'string' ? { type: 'pong', id: value['id'] } : null;
     case 'session.revoked':
       return { type: 'session.revoked' };
+    case 'error': {
+      const { code, message, id } = value;
+      if (!isString(code) || !isString(message)) return null;
+      return isString(id) ? { type: 'error', code, message, id } : { type: 'error', code, message };
+    }
+    case 'event':
+      return isString(value['topic']) ? { type: 'event', topic: value['topic'], data: value['data'] } : null;
+    case 'live.offer':
+    case 'live.candidate':
+    case 'live.started':
+    case 'live.ended':
+      return parseLiveMessage(value);
     default:
       return null;
   }

@@ -30,6 +30,26 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'Overview' },
       },
       {
+        path: 'live',
+        name: 'live',
+        component: () => import('../pages/live-page.vue'),
+        meta: { title: 'Live' },
+      },
+      {
+        // Digits only, so the page always gets a usable id; anything else is "page not found".
+        path: 'live/:id(\\d+)',
+        name: 'live-camera',
+        component: () => import('../pages/live-camera-page.vue'),
+        props: (route) => ({ id: Number(route.params['id']) }),
+        meta: { title: 'Live' },
+      },
+      {
+        path: 'cameras',
+        name: 'cameras',
+        component: () => import('../pages/cameras-page.vue'),
+        meta: { title: 'Cameras', roles: ['admin'], permission: 'manage cameras' },
+      },
+      {
         path: 'account',
         name: 'account',
         component: () => import('../pages/account-page.vue'),

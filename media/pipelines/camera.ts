@@ -1,0 +1,219 @@
+import type { CameraSource, StartMessage } from '../protocol.js';
+import {
+  fileSource,
+  type MediaInfo,
+  RAW_I420,
+  rtspSource,
+  type Segment,
+  testSource,
+  v4l2Source,
+} from './sources.js';
+import { caps, el, fraction, type Chain, type PipelineDescription, type PipelineNode, ref } from './spec.js';
+
+/** Element names the worker looks up after parsing. */
+export const NAMES = {
+  source: 'src',
+  /** Tee of the encoded H.264 stream (live, recording, stats). */
+  encoded: 't',
+  /** Tee of decoded I420 frames (encoder, stills); absent on H.264 passthrough. */
+  raw: 'raw',
+  udp: 'rtp',
+  stats: 'stats',
+  stills: 'stills',
+  /** Extension point for recording: a fakesink on a leaky queue today. */
+  recording: 'rec',
+} as const;
+
+export interface CameraPipelineOptions {
+  source: CameraSource;
+  /** What the probe learned (for the test camera: its own configuration). */
+  media: MediaInfo;
+  rtp: StartMessage['rtp'];
+  stills: StartMessage['stills'];
+}
+
+export interface CameraPipeline extends PipelineDescription {
+  /** Codec the camera sends, as reported in `ready`. */
+  sourceCodec: string;
+  /** True when the live branch is re-encoded. */
+  transcoded: boolean;
+  /** Files play in a loop: the worker seeks back to the start at the end of each pass. */
+  loops: boolean;
+}
+
+/** Keyframe interval: at most one second of frames (30 when the rate is unknown), so viewers start fast. */
+export function keyframeInterval(fps: number | null): number {
+  if (fps === null || !Number.isFinite(fps) || fps <= 0) return 30;
+  return Math.min(60, Math.max(1, Math.round(fps)));
+}
+
+/** x264 bitrate in kbit/s: ~0.08 bit per pixel per frame, within 500..8000 (x264enc's default is 2048). */
+export function encoderBitrate(media: MediaInfo): number {
+  if (media.width === null || media.height === null) return 2048;
+  const bits = media.width * media.height * (media.fps ?? 30) * 0.08;
+  return Math.min(8000, Math.max(500, Math.round(bits / 1000)));
+}
+
+/** Still width: the source width capped at `maxWidth`, even (I420); the height follows the aspect ratio. */
+export function stillWidth(media: MediaInfo, maxWidth: number): number {
+  const width = Math.min(maxWidth, media.width ?? maxWidth);
+  return Math.max(2, width - (width % 2));
+}
+
+const leaky = (buffers: number, name?: string): PipelineNode =>
+  el(
+    'queue',
+    { leaky: 'downstream', 'max-size-buffers': buffers, 'max-size-bytes': 0, 'max-size-time': 0 },
+    name,
+  );
+
+/** An appsink for JS: never syncs, never blocks preroll, keeps only the newest `buffers` samples. */
+const appsink = (name: string, buffers: number): PipelineNode =>
+  el(
+    'appsink',
+    { sync: false, async: false, drop: true, 'max-buffers': buffers, 'enable-last-sample': false },
+    name,
+  );
+
+/** Encoded H.264 (byte-stream, whole access units, SPS/PPS before every IDR) into the `t` tee. */
+const H264_TO_TEE: PipelineNode[] = [
+  el('h264parse', { 'config-interval': -1 }),
+  caps('video/x-h264', { 'stream-format': 'byte-stream', alignment: 'au' }),
+  el('tee', {}, NAMES.encoded),
+];
+
+/** Live RTP to Janus, the recording extension point, and the stats tap, all from the encoded tee. */
+function encodedBranches(): Chain[] {
+  return [
+    [
+      ref(NAMES.encoded),
+      el('queue', {}, 'liveq'),
+      el('rtph264pay', { 'config-interval': -1, pt: 96 }),
+      el('udpsink', { sync: false, async: false }, NAMES.udp),
+    ],
+    // Recording goes here (keyframe-aligned segments, no re-encode); until then a leaky fakesink holds the place.
+    [ref(NAMES.encoded), leaky(1, 'recq'), el('fakesink', { sync: false, async: false }, NAMES.recording)],
+    [ref(NAMES.encoded), leaky(30, 'statsq'), appsink(NAMES.stats, 30)],
+  ];
+}
+
+/** Decoded frames → at most `fps` a second → at most `maxWidth` wide → JPEG; the newest one wins everywhere. */
+function stillsTail(options: CameraPipelineOptions): PipelineNode[] {
+  const { fps, maxWidth, quality } = options.stills;
+  return [
+    el('videorate', { 'drop-only': true, 'max-rate': Math.max(1, Math.ceil(fps)) }),
+    el('videoscale'),
+    el('videoconvert'),
+    caps('video/x-raw', {
+      format: 'I420',
+      width: stillWidth(options.media, maxWidth),
+      'pixel-aspect-ratio': fraction(1, 1),
+    }),
+    el('jpegenc', { quality: Math.round(quality) }),
+    appsink(NAMES.stills, 1),
+  ];
+}
+
+/** Decoded I420 → x264 (zero latency, constrained baseline) → the encoded tee. */
+function encoderChain(media: MediaInfo): Chain {
+  return [
+    ref(NAMES.raw),
+    leaky(3, 'encq'),
+    el(
+      'x264enc',
+      {
+        tune: 'zerolatency',
+        'speed-preset': 'ultrafast',
+        'key-int-max': keyframeInterval(media.fps),
+        bitrate: encoderBitrate(media),
+      },
+      'enc',
+    ),
+    caps('video/x-h264', { profile: 'constrained-baseline' }),
+    ...H264_TO_TEE,
+  ];
+}
+
+/** Nodes from the source's output to decoded I420 frames, per source kind and codec. */
+function decodeNodes(source: CameraSource, codec: string): PipelineNode[] {
+  const toRaw = [el('videoconvert'), RAW_I420];
+  switch (source.kind) {
+    case 'test':
+      return [RAW_I420];
+    case 'file':
+      // decodebin's audio pad finds no taker (videoconvert only accepts video); clocksync plays it in real time.
+      return [el('decodebin'), ...toRaw, el('clocksync')];
+    case 'v4l2':
+      return [el('decodebin'), ...toRaw];
+    case 'rtsp':
+      switch (codec) {
+        case 'h265':
+          return [el('rtph265depay'), el('h265parse'), el('avdec_h265'), ...toRaw];
+        case 'jpeg':
+          return [el('rtpjpegdepay'), el('jpegdec'), ...toRaw];
+        default:
+          return [el('decodebin'), ...toRaw];
+      }
+  }
+}
+
+/** RTP encoding names of the codecs with an explicit depayloader; others go through decodebin. */
+const RTP_ENCODING: Readonly<Record<string, string>> = { h264: 'H264', h265: 'H265', jpeg: 'JPEG' };
+
+function sourceSegment(source: CameraSource, codec: string): Segment {
+  switch (source.kind) {
+    case 'rtsp':
+      return rtspSource(source, RTP_ENCODING[codec]);
+    case 'v4l2':
+      return v4l2Source(source);
+    case 'file':
+      return fileSource(source);
+    case 'test':
+      return testSource(source);
+  }
+}
+
+/**
+ * The camera pipeline. H.264 over RTSP passes through (depay + parse, no decode on the live branch; the stills
+ * branch decodes on its own after the tee). Everything else is decoded once into the `raw` tee, which feeds
+ * x264 and the stills branch.
+ */
+export function buildCameraPipeline(options: CameraPipelineOptions): CameraPipeline {
+  const { source, media } = options;
+  const head = sourceSegment(source, media.codec);
+  const passthrough = source.kind === 'rtsp' && media.codec === 'h264';
+  const chains: Chain[] = passthrough
+    ? [
+        [...head.nodes, el('rtph264depay'), ...H264_TO_TEE],
+        ...encodedBranches(),
+        // A decoder needs every frame: this queue only drops (2 s worth) when decoding falls behind.
+        [
+          ref(NAMES.encoded),
+          el('queue', {
+            leaky: 'downstream',
+            'max-size-buffers': 0,
+            'max-size-bytes': 0,
+            'max-size-time': 2e9,
+          }),
+          el('avdec_h264', { 'output-corrupt': false }),
+          ...stillsTail(options),
+        ],
+      ]
+    : [
+        [...head.nodes, ...decodeNodes(source, media.codec), el('tee', {}, NAMES.raw)],
+        encoderChain(media),
+        ...encodedBranches(),
+        [ref(NAMES.raw), leaky(1, 'stillq'), ...stillsTail(options)],
+      ];
+  return {
+    chains,
+    properties: [
+      ...head.properties,
+      { element: NAMES.udp, property: 'host', value: options.rtp.host },
+      { element: NAMES.udp, property: 'port', value: options.rtp.port },
+    ],
+    sourceCodec: media.codec,
+    transcoded: !passthrough,
+    loops: source.kind === 'file',
+  };
+}

@@ -1,0 +1,96 @@
+import { classifyGstError, describeGstError, gstErrorInfo } from './errors.js';
+import { PipelineRunner } from './gst/runner.js';
+import { buildProbePipeline, isSupportedCodec, mediaInfoFromCaps, PROBE_SINK } from './pipelines/probe.js';
+import type { MediaInfo } from './pipelines/sources.js';
+import { preflight } from './preflight.js';
+import type { CameraSource, MediaErrorCode } from './protocol.js';
+
+export type ProbeOutcome =
+  { ok: true; info: MediaInfo } | { ok: false; code: MediaErrorCode; message: string };
+
+export interface Probe {
+  /** Settles once the pipeline is stopped and its threads released. */
+  readonly result: Promise<ProbeOutcome>;
+  /** Gives up early (the worker is stopping); `result` then settles with PIPELINE_ERROR. */
+  cancel(): void;
+}
+
+/**
+ * Learns a source's codec, size and rate from the caps of its first parsed sample. An RTSP source that never
+ * finished opening within the deadline is UNREACHABLE; one that opened but sent no video is NO_VIDEO.
+ */
+export function startProbe(source: CameraSource, timeoutMs: number): Probe {
+  let cancel: () => void = () => undefined;
+  let cancelled = false;
+  const isCancelled = (): boolean => cancelled;
+  const result = (async (): Promise<ProbeOutcome> => {
+    const problem = await preflight(source);
+    if (problem !== null) return { ok: false, ...problem };
+    if (source.kind === 'test') {
+      return {
+        ok: true,
+        info: { codec: 'raw', width: source.width, height: source.height, fps: source.fps },
+      };
+    }
+    const description = buildProbePipeline(source, timeoutMs);
+    if (description === null || isCancelled())
+      return { ok: false, code: 'PIPELINE_ERROR', message: 'cancelled' };
+    return new Promise<ProbeOutcome>((resolve) => {
+      let runner: PipelineRunner | null = null;
+      let opened = false;
+      let done = false;
+      const finish = (outcome: ProbeOutcome): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        if (runner === null) resolve(outcome);
+        else void runner.stop().then(() => resolve(outcome));
+      };
+      const timer = setTimeout(() => {
+        finish(
+          source.kind === 'rtsp' && !opened
+            ? { ok: false, code: 'UNREACHABLE', message: `no answer from the camera within ${timeoutMs} ms` }
+            : { ok: false, code: 'NO_VIDEO', message: `no video within ${timeoutMs} ms` },
+        );
+      }, timeoutMs);
+      cancel = () => finish({ ok: false, code: 'PIPELINE_ERROR', message: 'cancelled' });
+      try {
+        runner = new PipelineRunner(description, (message) => {
+          if (message.type === 'error') {
+            const info = gstErrorInfo(message);
+            finish({ ok: false, code: classifyGstError(info), message: describeGstError(info) });
+          } else if (message.type === 'eos') {
+            finish({ ok: false, code: 'NO_VIDEO', message: 'the stream ended before any video' });
+          } else if (
+            message['name'] === 'GstMessageProgress' &&
+            message['code'] === 'open' &&
+            message.type === 'GST_PROGRESS_TYPE_COMPLETE'
+          ) {
+            opened = true;
+          }
+        });
+        runner.pull(PROBE_SINK, (_buffer, caps) => {
+          const info = mediaInfoFromCaps(caps);
+          if (info === null) return;
+          finish(
+            isSupportedCodec(info.codec)
+              ? { ok: true, info }
+              : { ok: false, code: 'UNSUPPORTED_CODEC', message: `unsupported video codec ${info.codec}` },
+          );
+        });
+        runner.play();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        // A parse error (a missing element) or a property the element lacks: the installation, not the camera.
+        finish({ ok: false, code: 'PIPELINE_ERROR', message });
+      }
+    });
+  })();
+  return {
+    result,
+    cancel: () => {
+      cancelled = true;
+      cancel();
+    },
+  };
+}

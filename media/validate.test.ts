@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { BadConfigError, parseServerMessage, parseSource } from './validate.js';
+
+const start = {
+  type: 'start',
+  cameraId: 3,
+  source: { kind: 'test', width: 1280, height: 720, fps: 30 },
+  rtp: { host: '127.0.0.1', port: 5004 },
+  stills: { fps: 2, maxWidth: 640, quality: 80 },
+};
+
+describe('parseServerMessage', () => {
+  it('accepts start, probe and stop', () => {
+    expect(parseServerMessage(start)).toEqual(start);
+    expect(parseServerMessage({ type: 'stop' })).toEqual({ type: 'stop' });
+    expect(
+      parseServerMessage({ type: 'probe', source: { kind: 'file', path: '/m/a.mp4' }, timeoutMs: 5000 }),
+    ).toEqual({ type: 'probe', source: { kind: 'file', path: '/m/a.mp4' }, timeoutMs: 5000 });
+  });
+
+  it.each([
+    ['not an object', 'start'],
+    ['an unknown type', { type: 'restart' }],
+    ['RTP to another host', { ...start, rtp: { host: '10.0.0.1', port: 5004 } }],
+    ['a port out of range', { ...start, rtp: { host: '127.0.0.1', port: 70000 } }],
+    ['a fractional width', { ...start, source: { kind: 'test', width: 1280.5, height: 720, fps: 30 } }],
+    ['an odd test size', { ...start, source: { kind: 'test', width: 1279, height: 720, fps: 30 } }],
+    ['still quality 0', { ...start, stills: { fps: 2, maxWidth: 640, quality: 0 } }],
+    ['a probe without timeout', { type: 'probe', source: { kind: 'file', path: '/a' } }],
+  ])('refuses %s', (_what, message) => {
+    expect(() => parseServerMessage(message)).toThrow(BadConfigError);
+  });
+});
+
+describe('parseSource', () => {
+  const rtsp = { kind: 'rtsp', url: 'rtsp://10.0.0.5:554/live', transport: 'tcp', latencyMs: 200 };
+
+  it('keeps RTSP credentials apart from the URL', () => {
+    expect(parseSource({ ...rtsp, username: 'admin', password: 'p@ss' })).toEqual({
+      ...rtsp,
+      username: 'admin',
+      password: 'p@ss',
+    });
+    expect(() => parseSource({ ...rtsp, url: 'rtsp://admin:pw@10.0.0.5/live' })).toThrow(/credentials/);
+  });
+
+  it.each([
+    ['an http URL', { ...rtsp, url: 'http://cam/x' }],
+    ['a URL with a line break (RTSP header injection)', { ...rtsp, url: 'rtsp://cam/x\r\nX-Evil: 1' }],
+    ['a password with a line break', { ...rtsp, password: 'a\nb' }],
+    ['an unknown transport', { ...rtsp, transport: 'http' }],
+    ['a relative file path', { kind: 'file', path: 'a.mp4' }],
+    ['a device outside /dev', { kind: 'v4l2', device: '/etc/passwd' }],
+    ['an unknown kind', { kind: 'ndi' }],
+  ])('refuses %s', (_what, source) => {
+    expect(() => parseSource(source)).toThrow(BadConfigError);
+  });
+
+  it('keeps only the V4L2 hints that were given', () => {
+    expect(parseSource({ kind: 'v4l2', device: '/dev/video0', fps: 15 })).toEqual({
+      kind: 'v4l2',
+      device: '/dev/video0',
+      fps: 15,
+    });
+  });
+});

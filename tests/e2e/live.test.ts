@@ -1,0 +1,199 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { createNetns, type TestNetns } from '../support/netns.js';
+import { childProcesses, isAlive } from '../support/processes.js';
+import { startRtspServer, type RtspServer } from '../support/rtsp-server.js';
+import { startBuiltServer, type ServerProcess } from '../support/server-process.js';
+
+const RTSP_PORT = 8554;
+const ADMIN = { username: 'owner', password: 'owner passphrase 2026' };
+
+/**
+ * The whole live path for real: an RTSP camera and the synthetic test camera → camera workers (GStreamer) →
+ * Janus → WebRTC → Debian's Chromium on the /live page. The server runs in its own network namespace (Janus
+ * gathers no loopback candidates, and tests never use the machine's external interface); Chromium reaches it
+ * over the veth pair.
+ */
+describe('live view through Janus into Chromium', () => {
+  let netns: TestNetns;
+  let rtsp: RtspServer;
+  let server: ServerProcess;
+  let browser: Browser;
+  let page: Page;
+  let cookie: string;
+
+  const api = async (method: string, url: string, body?: unknown) => {
+    const response = await fetch(`${server.url}${url}`, {
+      method,
+      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const answer: unknown = await response.json().catch(() => null);
+    return { status: response.status, body: answer };
+  };
+  const cameras = async () =>
+    (await api('GET', '/api/cameras')).body as { id: number; kind: string; status: string }[];
+  /** Frames each <video> on the page has decoded so far, by camera id. */
+  const decodedFrames = (): Promise<Record<string, number>> =>
+    page.evaluate(`Object.fromEntries([...document.querySelectorAll('[data-testid="camera-tile"]')].map((tile) => {
+      const video = tile.querySelector('video');
+      return [tile.dataset.cameraId, video ? video.getVideoPlaybackQuality().totalVideoFrames : 0];
+    }))`);
+  const framesAdvance = async (timeoutMs: number, minFrames = 30) => {
+    const start = await decodedFrames();
+    await expect
+      .poll(
+        async () => {
+          const now = await decodedFrames();
+          return Object.keys(start).every((id) => (now[id] ?? 0) - (start[id] ?? 0) >= minFrames);
+        },
+        { timeout: timeoutMs, interval: 250 },
+      )
+      .toBe(true);
+  };
+  const serverChildren = () => childProcesses(server.pid);
+
+  beforeAll(async () => {
+    netns = await createNetns();
+    rtsp = await startRtspServer(undefined, { prefix: netns.exec, port: RTSP_PORT });
+    server = await startBuiltServer({ VIGIL_MEDIA: 'on', VIGIL_WEBRTC_INTERFACE: netns.nsIp }, 'http', {
+      prefix: netns.exec,
+      host: netns.nsIp,
+    });
+    const token = /\/setup\?token=([A-Za-z0-9_-]+)/.exec(server.output())?.[1];
+    expect(token).toBeDefined();
+    const setup = await fetch(`${server.url}/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ADMIN, token }),
+    });
+    expect(setup.status).toBe(201);
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(cookie).toMatch(/^vigil_session=/);
+    browser = await launchChromium([netns.nsIp]);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const [name, value] = cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: server.url }]);
+    page = await context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser.close().catch(() => undefined);
+    await server.stop().catch(() => undefined);
+    await rtsp.stop().catch(() => undefined);
+    await netns.destroy();
+  });
+
+  it('plays an RTSP camera and the test camera: every <video> decodes more than 30 frames', async () => {
+    expect(
+      (
+        await api('POST', '/api/cameras', {
+          name: 'Porch',
+          kind: 'rtsp',
+          url: `rtsp://127.0.0.1:${RTSP_PORT}/h264`,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await api('POST', '/api/cameras', { name: 'Test', kind: 'test', width: 640, height: 360, fps: 30 }))
+        .status,
+    ).toBe(201);
+    await expect
+      .poll(async () => (await cameras()).map((c) => c.status), { timeout: 30_000 })
+      .toEqual(['live', 'live']);
+    await page.goto(`${server.url}/live`);
+    await expect
+      .poll(() => page.locator('[data-testid="camera-tile"][data-status="live"]').count(), {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    await framesAdvance(20_000);
+    await page.screenshot({ path: 'test-results/e2e/10-live.png' });
+  });
+
+  it('lets a viewer watch too', async () => {
+    const viewer = { username: 'vera', password: 'viewer passphrase 2026', role: 'viewer' };
+    expect((await api('POST', '/api/users', viewer)).status).toBe(201);
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: viewer.username, password: viewer.password }),
+    });
+    const [name, value] = (login.headers.get('set-cookie') ?? '').split(';')[0]!.split('=') as [
+      string,
+      string,
+    ];
+    const context = await browser.newContext();
+    await context.addCookies([{ name, value, url: server.url }]);
+    const viewerPage = await context.newPage();
+    await viewerPage.goto(`${server.url}/live`);
+    await expect
+      .poll(() => viewerPage.locator('[data-testid="camera-tile"][data-status="live"]').count(), {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    await context.close();
+  });
+
+  it('reports Janus and each worker in /api/health, Janus on no non-loopback TCP port', async () => {
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as {
+      janus: { state: string };
+      cameras: unknown[];
+    };
+    expect(health.janus.state).toBe('running');
+    expect(health.cameras).toHaveLength(2);
+  });
+
+  it('gets the RTSP camera back within 15 s after its server restarts, without touching Vigil', async () => {
+    await rtsp.stop();
+    await expect
+      .poll(async () => (await cameras()).find((c) => c.kind === 'rtsp')?.status, { timeout: 20_000 })
+      .not.toBe('live');
+    rtsp = await startRtspServer(undefined, { prefix: netns.exec, port: RTSP_PORT });
+    const restartedAt = Date.now();
+    await expect
+      .poll(async () => (await cameras()).find((c) => c.kind === 'rtsp')?.status, { timeout: 15_000 })
+      .toBe('live');
+    expect(Date.now() - restartedAt).toBeLessThan(15_000);
+    await framesAdvance(15_000);
+  });
+
+  it('restarts a camera worker killed with SIGKILL: video back within 5 s', async () => {
+    const worker = serverChildren().find((c) => c.cmdline.includes('media/worker.js'));
+    expect(worker).toBeDefined();
+    process.kill(worker!.pid, 'SIGKILL');
+    await framesAdvance(5_000, 10);
+  });
+
+  it('restarts Janus killed with SIGKILL: the open page plays again without a reload', async () => {
+    const janus = serverChildren().find((c) => c.cmdline.includes('janus'));
+    expect(janus).toBeDefined();
+    process.kill(janus!.pid, 'SIGKILL');
+    await expect
+      .poll(() => serverChildren().some((c) => c.cmdline.includes('janus') && c.pid !== janus!.pid), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    await framesAdvance(30_000);
+  });
+
+  it('removes a deleted camera and its mountpoint', async () => {
+    const list = await cameras();
+    const test = list.find((c) => c.kind === 'test')!;
+    expect((await api('DELETE', `/api/cameras/${test.id}`)).status).toBe(204);
+    await expect.poll(() => page.locator('[data-testid="camera-tile"]').count(), { timeout: 10_000 }).toBe(1);
+  });
+
+  it('leaves no Vigil process behind 5 s after a kill -9 of the server', async () => {
+    const children = serverChildren().map((c) => c.pid);
+    expect(children.length).toBeGreaterThanOrEqual(2); // Janus and at least one worker
+    process.kill(server.pid, 'SIGKILL');
+    await expect.poll(() => children.filter(isAlive), { timeout: 5_000 }).toEqual([]);
+  });
+});

@@ -1,0 +1,184 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { READY_TIMEOUT_MS, type CameraSource } from '../../media/protocol.js';
+import { startRtspServer, type RtspServer } from '../support/rtsp-server.js';
+import {
+  assertWorkerBuilt,
+  forkWorker,
+  jpegInfo,
+  startRtpListener,
+  START_DEFAULTS,
+  until,
+  type WorkerHandle,
+} from './worker-harness.js';
+
+const USER = 'camuser';
+const PASSWORD = 'pa ss!w0rd';
+
+// RTSP cameras: a real gst-rtsp-server (H.264 / H.265 / MJPEG, basic auth) and the real worker.
+describe('camera worker: RTSP', () => {
+  let server: RtspServer;
+  const workers: WorkerHandle[] = [];
+
+  beforeAll(async () => {
+    assertWorkerBuilt();
+    server = await startRtspServer({ user: USER, password: PASSWORD });
+  });
+
+  afterAll(async () => {
+    for (const worker of workers) worker.kill();
+    await server.stop();
+  });
+
+  const fork = (): WorkerHandle => {
+    const worker = forkWorker();
+    workers.push(worker);
+    return worker;
+  };
+  const camera = (url: string, password = PASSWORD, username = USER): CameraSource => ({
+    kind: 'rtsp',
+    url,
+    username,
+    password,
+    transport: 'tcp',
+    latencyMs: 100,
+  });
+
+  it('probes H.264 and H.265 streams for codec and size', async () => {
+    for (const [mount, codec] of [
+      ['/h264', 'h264'],
+      ['/h265', 'h265'],
+    ] as const) {
+      const worker = fork();
+      worker.send({ type: 'probe', source: camera(server.url(mount)), timeoutMs: 8_000 });
+      expect(await worker.waitFor('probe-result', 9_000)).toEqual({
+        type: 'probe-result',
+        codec,
+        width: 320,
+        height: 240,
+        fps: 15,
+      });
+      expect((await worker.exited).code).toBe(0);
+    }
+  });
+
+  it('reports a wrong password as AUTH_FAILED, without credentials in the message', async () => {
+    const worker = fork();
+    worker.send({ type: 'probe', source: camera(server.url('/h264'), 'wrong-password'), timeoutMs: 5_000 });
+    const error = await worker.waitFor('error', 6_000);
+    expect(error).toMatchObject({ code: 'AUTH_FAILED', fatal: true });
+    expect(error.message).toMatch(/401/);
+    expect((await worker.exited).code).toBe(1);
+  });
+
+  it('scrubs the user name even where GStreamer repeats it', async () => {
+    // A user named like the server's answer: the real error text contains the "secret", and must not leak it.
+    const worker = fork();
+    worker.send({
+      type: 'probe',
+      source: camera(server.url('/h264'), 'x', 'Unauthorized'),
+      timeoutMs: 5_000,
+    });
+    const error = await worker.waitFor('error', 6_000);
+    expect(error.code).toBe('AUTH_FAILED');
+    expect(error.message).not.toContain('Unauthorized');
+    expect(error.message).toContain('***');
+  });
+
+  it('reports a closed port as UNREACHABLE', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const address = probe.address();
+        probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+    const worker = fork();
+    worker.send({ type: 'probe', source: camera(`rtsp://127.0.0.1:${port}/h264`), timeoutMs: 5_000 });
+    expect(await worker.waitFor('error', 6_000)).toMatchObject({ code: 'UNREACHABLE', fatal: true });
+  });
+
+  it('reports an unknown path as NOT_FOUND', async () => {
+    const worker = fork();
+    worker.send({ type: 'probe', source: camera(`${server.url('/h264')}-nope`), timeoutMs: 5_000 });
+    expect(await worker.waitFor('error', 6_000)).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('passes H.264 through to RTP without transcoding, with stills decoded on the side', async () => {
+    const rtp = await startRtpListener();
+    const worker = fork();
+    try {
+      worker.send({
+        type: 'start',
+        cameraId: 20,
+        source: camera(server.url('/h264')),
+        rtp: { host: '127.0.0.1', port: rtp.port },
+        ...START_DEFAULTS,
+      });
+      expect(await worker.waitFor('ready', READY_TIMEOUT_MS)).toEqual({
+        type: 'ready',
+        sourceCodec: 'h264',
+        transcoded: false,
+      });
+      expect(await until(() => rtp.packets.length > 30, 5_000)).toBe(true);
+      expect(rtp.packets.every((p) => p.payloadType === 96)).toBe(true);
+      const types = new Set(rtp.packets.flatMap((p) => p.nalTypes));
+      expect([7, 8, 5].filter((t) => types.has(t))).toEqual([7, 8, 5]);
+      const still = await worker.waitFor('still', 5_000);
+      expect(jpegInfo(still.jpeg)).toEqual({ width: 320, height: 240 });
+      const stats = await worker.waitFor('stats', 3_000, (m) => m.fps > 0);
+      expect(stats).toMatchObject({ width: 320, height: 240 });
+    } finally {
+      worker.kill();
+      rtp.close();
+    }
+  });
+
+  it('transcodes H.265 to H.264', async () => {
+    const rtp = await startRtpListener();
+    const worker = fork();
+    try {
+      worker.send({
+        type: 'start',
+        cameraId: 21,
+        source: camera(server.url('/h265')),
+        rtp: { host: '127.0.0.1', port: rtp.port },
+        ...START_DEFAULTS,
+      });
+      expect(await worker.waitFor('ready', READY_TIMEOUT_MS)).toEqual({
+        type: 'ready',
+        sourceCodec: 'h265',
+        transcoded: true,
+      });
+      expect(await until(() => rtp.packets.some((p) => p.nalTypes.includes(5)), 5_000)).toBe(true);
+      expect(rtp.packets.every((p) => p.payloadType === 96)).toBe(true);
+    } finally {
+      worker.kill();
+      rtp.close();
+    }
+  });
+
+  it('reports a camera that goes away and exits non-zero (the supervisor restarts it)', async () => {
+    const own = await startRtspServer();
+    const rtp = await startRtpListener();
+    const worker = fork();
+    try {
+      worker.send({
+        type: 'start',
+        cameraId: 22,
+        source: { kind: 'rtsp', url: own.url('/mjpeg'), transport: 'tcp', latencyMs: 100 },
+        rtp: { host: '127.0.0.1', port: rtp.port },
+        ...START_DEFAULTS,
+      });
+      expect(await worker.waitFor('ready', READY_TIMEOUT_MS)).toMatchObject({
+        sourceCodec: 'jpeg',
+        transcoded: true,
+      });
+      await own.stop();
+      expect(await worker.waitFor('error', 8_000)).toMatchObject({ fatal: true });
+      expect((await worker.exited).code).toBe(1);
+    } finally {
+      rtp.close();
+      await own.stop();
+    }
+  });
+});
