@@ -14,11 +14,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('path', 'text')
     .addColumn('username', 'text')
     .addColumn('password', 'text')
-    .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1).check(sql`enabled in (0, 1)`))
+    .addColumn('enabled', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(1)
+        .check(sql`enabled in (0, 1)`),
+    )
     .addColumn('width', 'integer')
     .addColumn('height', 'integer')
     .addColumn('fps', 'integer')
-    .addColumn('rtsp_transport', 'text', (c) => c.notNull().defaultTo('tcp').check(sql`rtsp_transport in ('tcp', 'udp')`))
+    .addColumn('rtsp_transport', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('tcp')
+        .check(sql`rtsp_transport in ('tcp', 'udp')`),
+    )
     .addColumn('latency_ms', 'integer', (c) => c.notNull().defaultTo(200))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
