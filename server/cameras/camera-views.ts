@@ -1,4 +1,4 @@
-import type { CameraRuntime } from './camera-worker.js';
+import { idleRuntime, type CameraRuntime } from './camera-worker.js';
 import type { CameraRow } from './cameras.repository.js';
 
 /** A camera as the API shows it: never its credentials, only whether it has some. */
@@ -31,21 +31,8 @@ export interface CameraView {
   updatedAt: string;
 }
 
-const IDLE: CameraRuntime = {
-  status: 'disabled',
-  problem: null,
-  fps: 0,
-  bitrateKbps: 0,
-  width: null,
-  height: null,
-  sourceCodec: null,
-  transcoded: false,
-  lastFrameAt: null,
-  restarts: 0,
-};
-
 export function toCameraView(row: CameraRow, runtime: CameraRuntime | undefined): CameraView {
-  const live = runtime ?? { ...IDLE, status: row.enabled === 1 ? 'offline' : 'disabled' };
+  const live = runtime ?? idleRuntime(row.enabled === 1 ? 'offline' : 'disabled');
   return {
     id: row.id,
     name: row.name,

@@ -23,6 +23,20 @@ export interface CameraRuntime {
   restarts: number;
 }
 
+/** A camera with no frames yet, in the given state. */
+export const idleRuntime = (status: CameraRuntime['status']): CameraRuntime => ({
+  status,
+  problem: null,
+  fps: 0,
+  bitrateKbps: 0,
+  width: null,
+  height: null,
+  sourceCodec: null,
+  transcoded: false,
+  lastFrameAt: null,
+  restarts: 0,
+});
+
 export interface Still {
   jpeg: Uint8Array;
   width: number;
@@ -58,18 +72,7 @@ const FIRST_FRAME_GRACE_MS = 5_000;
  * has its own, so one camera's trouble never touches another.
  */
 export class CameraWorker {
-  readonly runtime: CameraRuntime = {
-    status: 'starting',
-    problem: null,
-    fps: 0,
-    bitrateKbps: 0,
-    width: null,
-    height: null,
-    sourceCodec: null,
-    transcoded: false,
-    lastFrameAt: null,
-    restarts: 0,
-  };
+  readonly runtime: CameraRuntime = idleRuntime('starting');
   private child: ChildProcess | null = null;
   private stopped = false;
   private backoff: number;
