@@ -1,13 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { createNetns, type TestNetns } from '../support/netns.js';
+import { cookieFor, startLiveHost, type LiveHost } from '../support/live-host.js';
 import { childProcesses, isAlive } from '../support/processes.js';
 import { startRtspServer, type RtspServer } from '../support/rtsp-server.js';
-import { startBuiltServer, type ServerProcess } from '../support/server-process.js';
 
 const RTSP_PORT = 8554;
-const ADMIN = { username: 'owner', password: 'owner passphrase 2026' };
 
 /**
  * The whole live path for real: an RTSP camera and the synthetic test camera → camera workers (GStreamer) →
@@ -16,22 +14,11 @@ const ADMIN = { username: 'owner', password: 'owner passphrase 2026' };
  * over the veth pair.
  */
 describe('live view through Janus into Chromium', () => {
-  let netns: TestNetns;
+  let host: LiveHost;
   let rtsp: RtspServer;
-  let server: ServerProcess;
   let browser: Browser;
   let page: Page;
-  let cookie: string;
-
-  const api = async (method: string, url: string, body?: unknown) => {
-    const response = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const answer: unknown = await response.json().catch(() => null);
-    return { status: response.status, body: answer };
-  };
+  const api = (method: string, url: string, body?: unknown) => host.api(method, url, body);
   const cameras = async () =>
     (await api('GET', '/api/cameras')).body as { id: number; kind: string; status: string }[];
   /** Frames each <video> on the page has decoded so far, by camera id. */
@@ -52,42 +39,21 @@ describe('live view through Janus into Chromium', () => {
       )
       .toBe(true);
   };
-  const serverChildren = () => childProcesses(server.pid);
+  const serverChildren = () => childProcesses(host.server.pid);
 
   beforeAll(async () => {
-    netns = await createNetns();
-    rtsp = await startRtspServer(undefined, { prefix: netns.exec, port: RTSP_PORT });
-    server = await startBuiltServer({ VIGIL_MEDIA: 'on', VIGIL_WEBRTC_INTERFACE: netns.nsIp }, 'http', {
-      prefix: netns.exec,
-      host: netns.nsIp,
-    });
-    const token = /\/setup\?token=([A-Za-z0-9_-]+)/.exec(server.output())?.[1];
-    expect(token).toBeDefined();
-    const setup = await fetch(`${server.url}/api/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...ADMIN, token }),
-    });
-    expect(setup.status).toBe(201);
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(ADMIN),
-    });
-    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    expect(cookie).toMatch(/^vigil_session=/);
-    browser = await launchChromium([netns.nsIp]);
+    host = await startLiveHost();
+    rtsp = await startRtspServer(undefined, { prefix: host.netns.exec, port: RTSP_PORT });
+    browser = await launchChromium([host.netns.nsIp]);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const [name, value] = cookie.split('=') as [string, string];
-    await context.addCookies([{ name, value, url: server.url }]);
+    await context.addCookies([cookieFor(host, host.cookie)]);
     page = await context.newPage();
   }, 120_000);
 
   afterAll(async () => {
     await browser.close().catch(() => undefined);
-    await server.stop().catch(() => undefined);
     await rtsp.stop().catch(() => undefined);
-    await netns.destroy();
+    await host.stop();
   });
 
   it('plays an RTSP camera and the test camera: every <video> decodes more than 30 frames', async () => {
@@ -107,7 +73,7 @@ describe('live view through Janus into Chromium', () => {
     await expect
       .poll(async () => (await cameras()).map((c) => c.status), { timeout: 30_000 })
       .toEqual(['live', 'live']);
-    await page.goto(`${server.url}/live`);
+    await page.goto(`${host.server.url}/live`);
     await expect
       .poll(() => page.locator('[data-testid="camera-tile"][data-status="live"]').count(), {
         timeout: 30_000,
@@ -120,19 +86,10 @@ describe('live view through Janus into Chromium', () => {
   it('lets a viewer watch too', async () => {
     const viewer = { username: 'vera', password: 'viewer passphrase 2026', role: 'viewer' };
     expect((await api('POST', '/api/users', viewer)).status).toBe(201);
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: viewer.username, password: viewer.password }),
-    });
-    const [name, value] = (login.headers.get('set-cookie') ?? '').split(';')[0]!.split('=') as [
-      string,
-      string,
-    ];
     const context = await browser.newContext();
-    await context.addCookies([{ name, value, url: server.url }]);
+    await context.addCookies([cookieFor(host, await host.login(viewer.username, viewer.password))]);
     const viewerPage = await context.newPage();
-    await viewerPage.goto(`${server.url}/live`);
+    await viewerPage.goto(`${host.server.url}/live`);
     await expect
       .poll(() => viewerPage.locator('[data-testid="camera-tile"][data-status="live"]').count(), {
         timeout: 30_000,
@@ -142,7 +99,7 @@ describe('live view through Janus into Chromium', () => {
   });
 
   it('reports Janus and each worker in /api/health, Janus on no non-loopback TCP port', async () => {
-    const health = (await (await fetch(`${server.url}/api/health`)).json()) as {
+    const health = (await (await fetch(`${host.server.url}/api/health`)).json()) as {
       janus: { state: string };
       cameras: unknown[];
     };
@@ -155,7 +112,7 @@ describe('live view through Janus into Chromium', () => {
     await expect
       .poll(async () => (await cameras()).find((c) => c.kind === 'rtsp')?.status, { timeout: 20_000 })
       .not.toBe('live');
-    rtsp = await startRtspServer(undefined, { prefix: netns.exec, port: RTSP_PORT });
+    rtsp = await startRtspServer(undefined, { prefix: host.netns.exec, port: RTSP_PORT });
     const restartedAt = Date.now();
     await expect
       .poll(async () => (await cameras()).find((c) => c.kind === 'rtsp')?.status, { timeout: 15_000 })
@@ -193,7 +150,7 @@ describe('live view through Janus into Chromium', () => {
   it('leaves no Vigil process behind 5 s after a kill -9 of the server', async () => {
     const children = serverChildren().map((c) => c.pid);
     expect(children.length).toBeGreaterThanOrEqual(2); // Janus and at least one worker
-    process.kill(server.pid, 'SIGKILL');
+    process.kill(host.server.pid, 'SIGKILL');
     await expect.poll(() => children.filter(isAlive), { timeout: 5_000 }).toEqual([]);
   });
 });

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { appRoot } from '../server/config.js';
+
+/**
+ * Browser-side code for the live bench, as strings (the bench is typed without the DOM). The stamp decoder is
+ * the test camera's own (dist/media/test-pattern/stamp.js, dependency-free), turned into a classic script.
+ */
+export function stampDecoderScript(): string {
+  const module = readFileSync(path.join(appRoot(), 'dist/media/test-pattern/stamp.js'), 'utf8');
+  const classic = module.replace(/^export /gm, '').replace(/^\/\/# sourceMappingURL=.*$/m, '');
+  return `(() => { ${classic}\n window.__decodeStamp = decodeStamp; })();`;
+}
+
+/**
+ * Starts sampling glass-to-glass delay on the page: for every frame the element shows, read the stamp from the
+ * top band and push Date.now() − stamp. `selector` is a <video> (frames via requestVideoFrameCallback) or an
+ * <img> (MJPEG: polled on every animation frame, a sample when the stamp changes).
+ */
+export function samplerScript(selector: string): string {
+  return `(() => {
+    window.__samples = []; window.__firstFrameMs = null;
+    const canvas = document.createElement('canvas');
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    let last = null;
+    const read = (el, w) => {
+      if (!w) return;
+      const band = Math.ceil(w / 64);
+      canvas.width = w; canvas.height = band;
+      ctx.drawImage(el, 0, 0, w, band, 0, 0, w, band);
+      const stamp = window.__decodeStamp(ctx.getImageData(0, 0, w, band).data, w, band);
+      if (stamp === null || stamp === last) return;
+      last = stamp;
+      if (window.__firstFrameMs === null) window.__firstFrameMs = performance.now();
+      window.__samples.push(Date.now() - stamp);
+    };
+    const wait = () => {
+      const el = document.querySelector(${JSON.stringify(selector)});
+      if (!el) return requestAnimationFrame(wait);
+      if (el.tagName === 'VIDEO') {
+        const tick = () => { read(el, el.videoWidth); el.requestVideoFrameCallback(tick); };
+        el.requestVideoFrameCallback(tick);
+      } else {
+        const tick = () => { read(el, el.naturalWidth); requestAnimationFrame(tick); };
+        requestAnimationFrame(tick);
+      }
+    };
+    wait();
+  })()`;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
