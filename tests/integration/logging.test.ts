@@ -33,11 +33,33 @@ describe('structured logs', () => {
       payload: { username: 'owner', password: 'wrong guess here' },
     });
 
+    const fresh = sessionCookieOf(
+      await t.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'owner', password: 'the next passphrase' },
+      }),
+    );
+    const camera = await t.inject({
+      method: 'POST',
+      url: '/api/cameras',
+      headers: { cookie: fresh },
+      payload: { name: 'Gate', kind: 'rtsp', url: 'rtsp://gateuser:camera-secret-99@192.168.1.30/live' },
+    });
+    expect(camera.statusCode).toBe(201);
+    await t.inject({ method: 'GET', url: '/api/cameras', headers: { cookie: fresh } });
+
     expect(lines.length).toBeGreaterThan(5);
     const entries = lines.map((l) => JSON.parse(l) as { reqId?: string; msg?: string });
     expect(entries.some((e) => typeof e.reqId === 'string' && e.reqId.length === 36)).toBe(true);
     const everything = lines.join('\n');
-    for (const secret of [PASSWORD, 'the next passphrase', 'wrong guess here', cookie.split('=')[1]!]) {
+    for (const secret of [
+      PASSWORD,
+      'the next passphrase',
+      'wrong guess here',
+      cookie.split('=')[1]!,
+      'camera-secret-99',
+    ]) {
       expect(everything).not.toContain(secret);
     }
   });
