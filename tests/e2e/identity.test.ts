@@ -61,6 +61,15 @@ describe('identity in the browser: setup → login → users → roles → logou
     await row.waitFor();
     expect(await row.getByTestId('user-role').inputValue()).toBe('viewer');
     await page.screenshot({ path: `${SHOTS}/02-users.png` });
+    // Delete goes through the confirmation dialog, and the row goes away.
+    await page.getByTestId('user-create-username').fill('temporary');
+    await page.getByTestId('user-create-password').fill(VIEWER.password);
+    await page.getByTestId('user-create-submit').click();
+    const temporary = page.locator('[data-testid="user-row"][data-username="temporary"]');
+    await temporary.waitFor();
+    await temporary.getByTestId('user-delete').click();
+    await page.getByTestId('confirm-delete').click();
+    await temporary.waitFor({ state: 'detached' });
     await signOut();
   });
 
