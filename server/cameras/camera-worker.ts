@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { FastifyBaseLogger } from 'fastify';
+import { scrubSecrets } from '../../media/scrub.js';
 import {
   READY_TIMEOUT_MS,
   STALL_TIMEOUT_MS,
@@ -258,14 +259,9 @@ export class CameraWorker {
     if (this.child?.connected) this.child.send(message);
   }
 
-  /** Credentials never reach a log line or the API, even inside a worker's text. */
+  /** Credentials never reach a log line or the API, even inside a worker's text (the worker's own scrubber). */
   private scrub(text: string): string {
     const source = this.options.source;
-    if (source.kind !== 'rtsp') return text;
-    let out = text.replace(/(rtsps?:\/\/)[^@/\s]*@/gi, '$1');
-    for (const secret of [source.password, source.username]) {
-      if (secret !== undefined && secret.length > 0) out = out.split(secret).join('***');
-    }
-    return out;
+    return source.kind === 'rtsp' ? scrubSecrets(text, [source.username ?? '', source.password ?? '']) : text;
   }
 }

@@ -8,8 +8,9 @@ const Kind = Type.Union(
   },
 );
 const Transport = Type.Union([Type.Literal('tcp'), Type.Literal('udp')]);
+// Null first: fastify's validator coerces types, and a string branch tried first would turn null into "".
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
+  Type.Union([Type.Null(), schema]);
 
 /** Source fields shared by create, update and probe. Credentials are write-only. */
 const sourceFields = {

@@ -2,6 +2,10 @@ import { HealthSchema } from './health.schemas.js';
 import type { RoutePlugin } from '../http/types.js';
 
 export const healthRoutes: RoutePlugin = async (app, { services }) => {
+  const janusHealth = () => {
+    const health = app.vigil.janus?.health();
+    return health ? { state: health.state, restarts: health.restarts } : null;
+  };
   app.get(
     '/api/health',
     {
@@ -14,9 +18,7 @@ export const healthRoutes: RoutePlugin = async (app, { services }) => {
       setupRequired: await services.setup.isRequired(),
       uptimeSeconds: Math.round(process.uptime()),
       time: services.now().toISOString(),
-      janus: app.vigil.janus
-        ? { state: app.vigil.janus.health().state, restarts: app.vigil.janus.health().restarts }
-        : null,
+      janus: janusHealth(),
       cameras: (services.fleet?.workers() ?? []).map((w) => ({
         cameraId: w.cameraId,
         status: w.status,
