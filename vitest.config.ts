@@ -2,7 +2,8 @@ import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 // The tiers, each a vitest project: unit tests beside the code, integration tests on the real app with a real
-// SQLite file, media tests on real GStreamer and Janus, and e2e tests that drive the built app in Debian's Chromium.
+// SQLite file, media tests on real GStreamer and Janus, e2e tests that drive the built app in Debian's Chromium, and
+// vault tests in a QEMU guest with a dm-crypt kernel.
 export default defineConfig({
   test: {
     projects: [
@@ -45,6 +46,17 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // LUKS mappings, mkfs and mounts in a QEMU guest (tests/vault/guest.ts); one guest per file.
+          name: 'vault',
+          include: ['tests/vault/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

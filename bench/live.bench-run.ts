@@ -1,66 +1,155 @@
-import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from '../tests/support/browser.js';
 import { cookieFor, startLiveHost, type LiveHost } from '../tests/support/live-host.js';
 import { childProcesses } from '../tests/support/processes.js';
-import { percentile, samplerScript, stampDecoderScript } from './live-page-probe.js';
+import {
+  cpuMeter,
+  processTree,
+  startReferenceStreamer,
+  summarise,
+  trafficMeter,
+  type Summary,
+} from './live-measure.js';
+import { samplerScript, stampDecoderScript } from './live-page-probe.js';
 
 /**
- * `npm run bench:live`: glass-to-glass delay of the test camera at 1280×720 30 fps, read from the stamped
- * frames in Chromium, over WebRTC (Janus) and over the MJPEG stills stream in the same run; time to first
- * frame; Janus CPU with 1 and 10 viewers. Prints figures and ratios; record them in bench/RESULTS.md.
+ * `npm run bench:live`: glass-to-glass delay of the test camera at 1280×720 30 fps, read from the stamped frames
+ * in Chromium, over WebRTC (Vigil → Janus) and over MJPEG and HLS from the same pattern at the same size, rate and
+ * encoder settings, in the same run; on the bare veth with one viewer and on an emulated home link with four;
+ * bits per viewer and server CPU per path; time to first frame; Janus CPU with 1 and 10 viewers.
+ * Prints figures and ratios against WebRTC; record them in bench/RESULTS.md.
  */
-const RUNS = 3;
-const FRAMES_PER_RUN = 600;
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const SIZE = { width: 1280, height: 720, fps: 30 };
+/** `BENCH_QUICK=1`: a short pass that checks the bench's own plumbing; its figures mean nothing. */
+const QUICK = process.env['BENCH_QUICK'] === '1';
+const RUNS = QUICK ? 1 : 3;
+const FRAMES = QUICK ? 90 : 600;
+/** A path that cannot deliver FRAMES (e.g. a browser decoding MJPEG slower than 30 fps) stops here. */
+const RUN_LIMIT_MS = 45_000;
+const FIRST_FRAME_LOADS = QUICK ? 2 : 10;
+const HOME_LINK = { rateMbit: 20, lossPct: 0.5 };
+const HOME_VIEWERS = 4;
+
+type PathName = 'WebRTC' | 'MJPEG' | 'HLS';
+interface PathResult {
+  latency: Summary;
+  mbitPerViewer: number;
+  cpuPercent: number;
+}
 
 let host: LiveHost;
 let browser: Browser;
 let context: BrowserContext;
 let cameraId = 0;
 
-const summary = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    max: sorted.at(-1) ?? NaN,
-  };
-};
-const cpuTicks = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-};
+/** Progress on stderr, so a long run shows where it is. */
+const progress = (message: string) =>
+  process.stderr.write(`[bench:live ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const setCamera = (enabled: boolean) => host.api('PATCH', `/api/cameras/${cameraId}`, { enabled });
 
-/** Opens the single-camera view and samples until `frames` stamps were read; returns delays and first frame. */
-async function sampleWebRtc(frames: number) {
-  const page = await context.newPage();
-  await page.goto(`${host.server.url}/live/${cameraId}`);
-  await page.evaluate(samplerScript('[data-testid="camera-video"]'));
-  await expect
-    .poll(() => page.evaluate('window.__samples.length'), { timeout: 120_000, interval: 500 })
-    .toBeGreaterThanOrEqual(frames);
-  const samples = await page.evaluate<number[]>('window.__samples');
-  const firstFrameMs = await page.evaluate<number>('window.__firstFrameMs');
-  await page.close();
-  return { samples, firstFrameMs };
+/** Opens `viewers` pages on `url`, samples each until FRAMES stamps (or the limit), measures traffic and CPU. */
+async function measure(url: string, selector: string, viewers: number, cpuOf: () => number[]) {
+  const pages = await Promise.all(Array.from({ length: viewers }, () => context.newPage()));
+  // 'domcontentloaded': an MJPEG <img> never finishes loading, so 'load' would never come.
+  await Promise.all(pages.map((page) => page.goto(url, { waitUntil: 'domcontentloaded' })));
+  await Promise.all(pages.map((page) => page.evaluate(samplerScript(selector))));
+  // Start counting once every page shows frames, so start-up does not count as steady-state traffic.
+  await Promise.all(pages.map((page) => waitForSamples(page, 1, 30_000)));
+  const traffic = trafficMeter(host.netns);
+  const cpu = cpuMeter(cpuOf);
+  await Promise.all(pages.map((page) => waitForSamples(page, FRAMES, RUN_LIMIT_MS)));
+  const mbit = traffic() / viewers;
+  const cpuPercent = cpu();
+  const samples = (
+    await Promise.all(pages.map((page) => page.evaluate<number[]>('window.__samples')))
+  ).flat();
+  await Promise.all(pages.map((page) => page.close()));
+  return { samples, mbit, cpuPercent };
+}
+
+async function waitForSamples(page: Page, count: number, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    if ((await page.evaluate<number>('window.__samples.length')) >= count) return;
+    await sleep(250);
+  }
+}
+
+/** Runs the three paths with `viewers` viewers, `runs` times each; Vigil's camera only runs for WebRTC. */
+async function comparePaths(viewers: number, runs: number): Promise<Record<PathName, PathResult>> {
+  const results = {} as Record<PathName, PathResult>;
+  const collect = async (name: PathName, run: () => Promise<Awaited<ReturnType<typeof measure>>>) => {
+    const all: number[] = [];
+    let mbit = 0;
+    let cpu = 0;
+    for (let i = 0; i < runs; i++) {
+      progress(`${name}: run ${i + 1} of ${runs}, ${viewers} viewer(s)`);
+      const result = await run();
+      all.push(...result.samples);
+      mbit += result.mbit / runs;
+      cpu += result.cpuPercent / runs;
+    }
+    results[name] = { latency: summarise(all), mbitPerViewer: mbit, cpuPercent: cpu };
+  };
+
+  await setCamera(true);
+  await sleep(3_000);
+  await collect('WebRTC', () =>
+    measure(`${host.server.url}/live/${cameraId}`, '[data-testid="camera-video"]', viewers, () =>
+      processTree(host.server.pid),
+    ),
+  );
+  await setCamera(false);
+  for (const mode of ['mjpeg', 'hls'] as const) {
+    const streamer = await startReferenceStreamer(host.netns, mode, SIZE);
+    try {
+      await sleep(mode === 'hls' ? 4_000 : 1_000); // a few segments on the playlist
+      await collect(mode === 'hls' ? 'HLS' : 'MJPEG', () =>
+        measure(`${streamer.url}/`, '#media', viewers, () => [streamer.pid]),
+      );
+    } finally {
+      await streamer.stop();
+    }
+  }
+  await setCamera(true);
+  return results;
+}
+
+/** Navigation start → first decoded stamped frame, on fresh pages of the signed-in app (warm cache). */
+async function firstFrames(): Promise<Summary> {
+  const times: number[] = [];
+  for (let i = 0; i < FIRST_FRAME_LOADS; i++) {
+    const page = await context.newPage();
+    await page.goto(`${host.server.url}/live/${cameraId}`);
+    await page.evaluate(samplerScript('[data-testid="camera-video"]'));
+    await waitForSamples(page, 1, 30_000);
+    times.push(await page.evaluate<number>('window.__firstFrameMs'));
+    await page.close();
+    await sleep(500);
+  }
+  return summarise(times);
+}
+
+async function janusCpu(viewers: number): Promise<number> {
+  const janusPid = childProcesses(host.server.pid).find((c) => c.cmdline.includes('janus'))?.pid ?? 0;
+  const pages = await Promise.all(Array.from({ length: viewers }, () => context.newPage()));
+  await Promise.all(pages.map((page) => page.goto(`${host.server.url}/live/${cameraId}`)));
+  await sleep(QUICK ? 1_000 : 5_000);
+  const cpu = cpuMeter(() => [janusPid]);
+  await sleep(QUICK ? 3_000 : 20_000);
+  const percent = cpu();
+  await Promise.all(pages.map((page) => page.close()));
+  return percent;
 }
 
 beforeAll(async () => {
   host = await startLiveHost();
-  const created = await host.api('POST', '/api/cameras', {
-    name: 'Bench',
-    kind: 'test',
-    width: 1280,
-    height: 720,
-    fps: 30,
-  });
+  const created = await host.api('POST', '/api/cameras', { name: 'Bench', kind: 'test', ...SIZE });
   cameraId = (created.body as { id: number }).id;
   browser = await launchChromium([host.netns.nsIp]);
-  // The page's CSP (script-src 'self') would refuse the injected sampler; the bench bypasses it.
+  // The app's CSP (script-src 'self') would refuse the injected sampler; the bench bypasses it.
   context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 800 } });
   await context.addCookies([cookieFor(host, host.cookie)]);
   await context.addInitScript(stampDecoderScript());
@@ -71,53 +160,45 @@ afterAll(async () => {
   await host.stop();
 });
 
-it('measures live delay: WebRTC against MJPEG, first frame, Janus CPU', async () => {
-  const webrtc: number[] = [];
-  const firstFrames: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const result = await sampleWebRtc(FRAMES_PER_RUN);
-    webrtc.push(...result.samples);
-    firstFrames.push(result.firstFrameMs);
-  }
+const ms = (value: number) => `${value.toFixed(0)} ms`.padStart(8);
+const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}×`.padStart(7);
 
-  // MJPEG: the same camera's stills stream (about 2 pictures a second, at most 640 px wide).
-  const mjpegPage = await context.newPage();
-  await mjpegPage.goto(`${host.server.url}/api/docs/`); // any same-origin page: the <img> carries the cookie
-  await mjpegPage.evaluate(
-    `(() => { const img = document.createElement('img'); img.id = 'mjpeg'; img.src = '/api/cameras/${cameraId}/mjpeg'; document.body.prepend(img); })()`,
+function table(title: string, results: Record<PathName, PathResult>): string {
+  const base = results.WebRTC;
+  const rows = (Object.entries(results) as [PathName, PathResult][]).map(
+    ([name, r]) =>
+      `${name.padEnd(7)} p50 ${ms(r.latency.p50)} (${ratio(r.latency.p50, base.latency.p50)})  p95 ${ms(r.latency.p95)} (${ratio(r.latency.p95, base.latency.p95)})  max ${ms(r.latency.max)}  ` +
+      `${r.latency.n} frames  ${r.mbitPerViewer.toFixed(2)} Mbit/s per viewer (${ratio(r.mbitPerViewer, base.mbitPerViewer)})  ` +
+      `server CPU ${r.cpuPercent.toFixed(0)} % (${ratio(r.cpuPercent, base.cpuPercent)})`,
   );
-  await mjpegPage.evaluate(samplerScript('#mjpeg'));
-  await expect
-    .poll(() => mjpegPage.evaluate('window.__samples.length'), { timeout: 120_000, interval: 500 })
-    .toBeGreaterThanOrEqual(60);
-  const mjpeg = await mjpegPage.evaluate<number[]>('window.__samples');
-  await mjpegPage.close();
+  return [title, ...rows].join('\n');
+}
 
-  // Janus CPU over 20 s with 1 viewer, then with 10.
-  const janusPid = childProcesses(host.server.pid).find((c) => c.cmdline.includes('janus'))?.pid ?? 0;
-  const janusCpu = async (viewers: number) => {
-    const pages = await Promise.all(Array.from({ length: viewers }, () => context.newPage()));
-    await Promise.all(pages.map((p) => p.goto(`${host.server.url}/live/${cameraId}`)));
-    await new Promise((r) => setTimeout(r, 5_000));
-    const before = cpuTicks(janusPid);
-    await new Promise((r) => setTimeout(r, 20_000));
-    const percent = ((cpuTicks(janusPid) - before) / TICKS_PER_SECOND / 20) * 100;
-    await Promise.all(pages.map((p) => p.close()));
-    return percent;
-  };
+it('measures live delay: WebRTC against MJPEG and HLS, first frame, Janus CPU', async () => {
+  const bare = await comparePaths(1, RUNS);
+  await host.netns.shape(HOME_LINK);
+  const home = await comparePaths(HOME_VIEWERS, 1);
+  await host.netns.shape({});
+  progress('first frames');
+  const first = await firstFrames();
+  progress('Janus CPU');
   const cpu1 = await janusCpu(1);
   const cpu10 = await janusCpu(10);
 
-  const w = summary(webrtc);
-  const m = summary(mjpeg);
-  const f = summary(firstFrames);
-  const lines = [
-    `WebRTC glass-to-glass (ms): p50 ${w.p50}  p95 ${w.p95}  max ${w.max}  (${w.n} frames, ${RUNS} runs)`,
-    `MJPEG stills (ms):          p50 ${m.p50}  p95 ${m.p95}  max ${m.max}  (${m.n} frames)`,
-    `ratio MJPEG/WebRTC:         p50 ${(m.p50 / w.p50).toFixed(2)}×  p95 ${(m.p95 / w.p95).toFixed(2)}×`,
-    `first frame after page load (ms): p50 ${f.p50.toFixed(0)}  max ${f.max.toFixed(0)}`,
-    `Janus CPU: 1 viewer ${cpu1.toFixed(1)} %  10 viewers ${cpu10.toFixed(1)} % of a core (ratio ${(cpu10 / Math.max(cpu1, 0.1)).toFixed(1)}×)`,
-  ];
-  console.log(`\n${lines.join('\n')}\n`);
-  expect(w.n).toBeGreaterThanOrEqual(RUNS * FRAMES_PER_RUN);
+  console.log(
+    [
+      '',
+      table(`Bare veth, 1 viewer, ${RUNS} runs (ratios against WebRTC):`, bare),
+      '',
+      table(
+        `Home link (${HOME_LINK.rateMbit} Mbit/s tbf, ${HOME_LINK.lossPct} % loss; no delay: no sch_netem), ${HOME_VIEWERS} viewers:`,
+        home,
+      ),
+      '',
+      `First frame after page load: p50 ${ms(first.p50)}  p95 ${ms(first.p95)}  max ${ms(first.max)} (${first.n} loads)`,
+      `Janus CPU: 1 viewer ${cpu1.toFixed(1)} %  10 viewers ${cpu10.toFixed(1)} % of a core (ratio ${(cpu10 / Math.max(cpu1, 0.1)).toFixed(1)}×)`,
+      '',
+    ].join('\n'),
+  );
+  expect(bare.WebRTC.latency.n).toBeGreaterThanOrEqual(RUNS * FRAMES);
 });

@@ -26,6 +26,7 @@ import { cameraStillsRoutes } from './cameras/camera-stills.routes.js';
 import { setupRoutes } from './setup/setup.routes.js';
 import type { TlsMaterial } from './tls.js';
 import { usersRoutes } from './users/users.routes.js';
+import { vaultRoutes } from './vault/vault.routes.js';
 import { MAX_CLIENT_MESSAGE_BYTES } from './ws/protocol.js';
 import { wsRoutes } from './ws/ws.routes.js';
 
@@ -122,6 +123,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     services.hub.closeAll();
     await services.fleet?.stopAll();
     await media?.janus.close();
+    services.vault.close();
     await database.close();
   });
 
@@ -151,6 +153,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     wsRoutes,
     camerasRoutes,
     cameraStillsRoutes,
+    vaultRoutes,
   ]) {
     await app.register(plugin, { services });
   }
@@ -166,6 +169,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('onClose', () => clearInterval(sweep));
 
   await app.ready();
+  await services.vault.start();
   await services.cameras.startAll();
   return app;
 }

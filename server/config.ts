@@ -34,7 +34,30 @@ export interface Config {
   readonly webrtc: WebRtcConfig;
   /** Run cameras (Janus and camera workers). Env VIGIL_MEDIA=on|off, default on. */
   readonly media: boolean;
+  /** The encrypted volume, or the development stand-in. */
+  readonly vault: VaultConfig;
 }
+
+/**
+ * `luks`: the LUKS2 volume, managed through the privileged helper. Env VIGIL_VAULT_DEVICE (alias
+ * LUKS_DEVICE_PATH; a block device or an image file; unset: no vault yet), VIGIL_VAULT_NAME (LUKS_MAPPER_NAME,
+ * default vigil-vault), VIGIL_VAULT_MOUNT (LUKS_MOUNT_POINT, default <data>/vault; the appliance sets
+ * /mnt/vigil-vault), VIGIL_VAULTCTL (the helper, default /usr/local/libexec/vigil-vaultctl),
+ * VIGIL_VAULT_PBKDF_MEMORY_KIB + VIGIL_VAULT_PBKDF_ITERATIONS (argon2id cost of new key slots; default
+ * cryptsetup's own calibration).
+ * `dir`: VIGIL_VAULT=dir:<path>, a plain UNENCRYPTED directory for development and tests of other features;
+ * refused unless VIGIL_ALLOW_INSECURE_VAULT=1. VIGIL_DEV_VAULT_PASSPHRASE, when set, is what unlocks it.
+ */
+export type VaultConfig =
+  | {
+      readonly kind: 'luks';
+      readonly device: string | null;
+      readonly mapper: string;
+      readonly mount: string;
+      readonly helper: string;
+      readonly pbkdf: { readonly memoryKiB: number; readonly iterations: number } | null;
+    }
+  | { readonly kind: 'dir'; readonly path: string; readonly passphrase: string | null };
 
 export interface WebRtcConfig {
   /** Interface name or address ICE may use. Env VIGIL_WEBRTC_INTERFACE; default every non-loopback interface. */
@@ -173,6 +196,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const mediaRaw = text('VIGIL_MEDIA') ?? 'on';
   if (mediaRaw !== 'on' && mediaRaw !== 'off') problems.push(`VIGIL_MEDIA=${mediaRaw}: expected on or off`);
 
+  const vault = parseVault(text, int, problems, cwd, dataDir);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -188,6 +213,69 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mediaDir,
     webrtc,
     media: mediaRaw !== 'off',
+    vault,
+  });
+}
+
+const MAPPER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+function parseVault(
+  text: (name: string) => string | undefined,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+  cwd: string,
+  dataDir: string,
+): VaultConfig {
+  const mode = text('VIGIL_VAULT');
+  if (mode?.startsWith('dir:') === true) {
+    if (text('VIGIL_ALLOW_INSECURE_VAULT') !== '1') {
+      problems.push(
+        'VIGIL_VAULT=dir:… keeps files UNENCRYPTED and is for development only: set VIGIL_ALLOW_INSECURE_VAULT=1 to use it',
+      );
+    }
+    const dir = mode.slice('dir:'.length);
+    if (dir === '') problems.push('VIGIL_VAULT=dir:<path>: the path is missing');
+    return Object.freeze({
+      kind: 'dir',
+      path: path.resolve(cwd, dir),
+      passphrase: text('VIGIL_DEV_VAULT_PASSPHRASE') ?? null,
+    });
+  }
+  if (mode !== undefined && mode !== 'luks') {
+    problems.push(`VIGIL_VAULT=${mode}: expected luks or dir:<path>`);
+  }
+  const device = text('VIGIL_VAULT_DEVICE') ?? text('LUKS_DEVICE_PATH') ?? null;
+  if (device !== null && !path.isAbsolute(device)) {
+    problems.push(`VIGIL_VAULT_DEVICE=${device}: expected an absolute path`);
+  }
+  const mapper = text('VIGIL_VAULT_NAME') ?? text('LUKS_MAPPER_NAME') ?? 'vigil-vault';
+  if (!MAPPER_NAME.test(mapper)) {
+    problems.push(`VIGIL_VAULT_NAME=${mapper}: expected letters, digits, ".", "_" or "-" (at most 64)`);
+  }
+  const helper = text('VIGIL_VAULTCTL') ?? '/usr/local/libexec/vigil-vaultctl';
+  if (!path.isAbsolute(helper)) problems.push(`VIGIL_VAULTCTL=${helper}: expected an absolute path`);
+  const memory = text('VIGIL_VAULT_PBKDF_MEMORY_KIB');
+  const iterations = text('VIGIL_VAULT_PBKDF_ITERATIONS');
+  if ((memory === undefined) !== (iterations === undefined)) {
+    problems.push('VIGIL_VAULT_PBKDF_MEMORY_KIB and VIGIL_VAULT_PBKDF_ITERATIONS must be set together');
+  }
+  const pbkdf =
+    memory !== undefined && iterations !== undefined
+      ? Object.freeze({
+          memoryKiB: int('VIGIL_VAULT_PBKDF_MEMORY_KIB', 0, 32, 4194304),
+          iterations: int('VIGIL_VAULT_PBKDF_ITERATIONS', 0, 4, 1000),
+        })
+      : null;
+  return Object.freeze({
+    kind: 'luks',
+    device,
+    mapper,
+    mount: path.resolve(
+      cwd,
+      text('VIGIL_VAULT_MOUNT') ?? text('LUKS_MOUNT_POINT') ?? path.join(dataDir, 'vault'),
+    ),
+    helper,
+    pbkdf,
   });
 }
 

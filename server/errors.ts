@@ -7,18 +7,21 @@ export class AppError extends Error {
   readonly statusCode: number;
   /** Extra response headers (e.g. Retry-After). */
   readonly headers: Readonly<Record<string, string>>;
+  /** Machine-readable specifics sent along (e.g. what holds a busy vault); never secrets. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
     code: string,
     statusCode: number,
     message: string,
-    options: { cause?: unknown; headers?: Record<string, string> } = {},
+    options: { cause?: unknown; headers?: Record<string, string>; details?: Record<string, unknown> } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.statusCode = statusCode;
     this.headers = options.headers ?? {};
+    this.details = options.details;
   }
 }
 

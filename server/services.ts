@@ -14,6 +14,11 @@ import type { Database } from './db/schema.js';
 import { createSetupService, type SetupService } from './setup/setup.service.js';
 import { createUsersRepository } from './users/users.repository.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
+import { createDirBackend } from './vault/dir-backend.js';
+import { createLuksBackend } from './vault/luks-backend.js';
+import type { VaultBackend } from './vault/vault-backend.js';
+import { createVaultService, type VaultService } from './vault/vault.service.js';
+import { createVaultctl } from './vault/vaultctl.js';
 import { createWsHub, type WsHub } from './ws/ws-hub.js';
 
 /** Everything the routes use, built once from explicit dependencies. */
@@ -31,6 +36,15 @@ export interface Services {
   cameras: CamerasService;
   /** Running camera workers; null when media is off (tests that do not ask for it). */
   fleet: CameraFleet | null;
+  vault: VaultService;
+}
+
+/** The LUKS volume through the privileged helper, or the development directory (VIGIL_VAULT=dir:). */
+function vaultBackend(config: Config): VaultBackend {
+  const vault = config.vault;
+  if (vault.kind === 'dir') return createDirBackend(vault.path, vault.passphrase);
+  const helper = createVaultctl({ helper: vault.helper, asRoot: process.getuid?.() === 0 });
+  return createLuksBackend(vault, helper);
 }
 
 /** What it takes to run cameras: the worker program and where their RTP goes. */
@@ -96,5 +110,6 @@ export function createServices(deps: {
     prober: media ? createCameraProber(media.workerPath) : null,
     now,
   });
-  return { version, now, hasher, throttle, sessions, auth, users, setup, audit, hub, cameras, fleet };
+  const vault = createVaultService({ backend: vaultBackend(config), hub, audit, log, now });
+  return { version, now, hasher, throttle, sessions, auth, users, setup, audit, hub, cameras, fleet, vault };
 }

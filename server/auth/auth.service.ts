@@ -12,7 +12,7 @@ export interface ClientMeta {
   userAgent: string | null;
 }
 
-const wrongPassword = () => new AppError('WRONG_PASSWORD', 403, 'The current password is wrong.');
+const wrongPassword = () => new AppError('WRONG_PASSWORD', 403, 'Your password is wrong.');
 /** Names typed at the login form go to the audit log; keep them short and printable. */
 const printable = (text: string) => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
 
@@ -75,6 +75,19 @@ export function createAuthService(deps: {
         username: current.username,
         ip: client.ip,
       });
+    },
+
+    /**
+     * Asks a signed-in user for their password again before something grave (vault format, header backup):
+     * throttled and audited like a sign-in, WRONG_PASSWORD (403) when it does not match.
+     */
+    reauthenticate: async (current: SessionUser, password: string, client: ClientMeta, action: string) => {
+      refuseIfThrottled(current.username, client.ip);
+      const user = await users.findById(current.userId);
+      if (!user || !(await hasher.verify(user.password_hash, password))) {
+        await recordFailure(current.username, client.ip, `${action}_reauth_failed`, current.userId);
+        throw wrongPassword();
+      }
     },
 
     /** Changes one's own password; every session of the user ends and a fresh one is returned. */

@@ -23,7 +23,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
       void reply
         .code(error.statusCode)
         .headers(error.headers)
-        .send({ code: error.code, message: error.message });
+        .send({
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: error.details }),
+        });
       return;
     }
     if (error.validation) {

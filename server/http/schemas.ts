@@ -2,7 +2,15 @@ import { Type, type TSchema } from 'typebox';
 
 /** Every error body: a stable code for programs and a message for people. */
 export const ErrorBody = Type.Object(
-  { code: Type.String({ examples: ['VALIDATION_FAILED'] }), message: Type.String() },
+  {
+    code: Type.String({ examples: ['VALIDATION_FAILED'] }),
+    message: Type.String(),
+    details: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: 'Specifics for some codes, e.g. VAULT_BUSY holders',
+      }),
+    ),
+  },
   { $id: 'ErrorBody', additionalProperties: false },
 );
 

@@ -127,4 +127,32 @@ describe('/api/ws', () => {
     await t.inject({ method: 'DELETE', url: `/api/users/${victim.id}`, headers: { cookie: admin.cookie } });
     expect((await probe.closed).code).toBe(4001);
   });
+
+  it('tells every signed-in tab when the vault locks and unlocks', async () => {
+    const admin = await t.userWithSession('admin');
+    const viewer = await t.userWithSession('viewer');
+    const probe = await open(viewer.cookie);
+    await probe.next('hello');
+    const lock = await t.inject({
+      method: 'POST',
+      url: '/api/vault/lock',
+      headers: { cookie: admin.cookie },
+      payload: {},
+    });
+    expect(lock.statusCode).toBe(200);
+    expect(await probe.next('event')).toEqual({ type: 'event', topic: 'vault', data: { state: 'locked' } });
+    await t.inject({
+      method: 'POST',
+      url: '/api/vault/unlock',
+      headers: { cookie: admin.cookie },
+      payload: { passphrase: 'x' },
+    });
+    await expect.poll(() => probe.messages.filter((m) => m.type === 'event').length).toBe(2);
+    expect(probe.messages.filter((m) => m.type === 'event').at(-1)).toEqual({
+      type: 'event',
+      topic: 'vault',
+      data: { state: 'unlocked' },
+    });
+    probe.socket.close();
+  });
 });

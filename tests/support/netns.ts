@@ -17,9 +17,9 @@ export interface TestNetns {
   /** Argument prefix that runs a program inside the namespace (`ip netns exec <name>`); it execs, pid stays. */
   readonly exec: readonly string[];
   /**
-   * Shapes traffic leaving both ends of the veth: rate in Mbit/s (tbf), one-way delay in ms and loss in percent
-   * (netem, which needs sch_netem: these test machines' kernel lacks it). Calling it again replaces the shaping;
-   * `{}` removes it.
+   * Shapes traffic on both ends of the veth: rate in Mbit/s (tbf), loss in percent (nftables, on arrival) and
+   * one-way delay in ms (netem, which needs sch_netem: these test machines' kernel lacks it). Calling it again
+   * replaces the shaping; `{}` removes it.
    */
   shape(options: { rateMbit?: number; delayMs?: number; lossPct?: number }): Promise<void>;
   /** Deletes the namespace and the veth pair; safe to call twice. */
@@ -98,34 +98,45 @@ export async function createNetns(): Promise<TestNetns> {
   }
 
   const shape: TestNetns['shape'] = async ({ rateMbit, delayMs, lossPct }) => {
-    // Rate alone: tbf. Delay or loss need netem, which some kernels (these test machines') do not have.
-    const netem = delayMs !== undefined || lossPct !== undefined;
-    const qdisc = netem
-      ? [
-          'netem',
-          ...(delayMs === undefined ? [] : ['delay', `${delayMs}ms`]),
-          ...(lossPct === undefined ? [] : ['loss', `${lossPct}%`]),
-          ...(rateMbit === undefined ? [] : ['rate', `${rateMbit}mbit`]),
-        ]
-      : rateMbit === undefined
-        ? []
-        : ['tbf', 'rate', `${rateMbit}mbit`, 'burst', '64kb', 'latency', '50ms'];
+    // Rate: tbf. Loss: an nftables ingress rule dropping a random share (no netem needed). Delay needs netem,
+    // which these test machines' kernel lacks (CONFIG_NET_SCH_NETEM is not set).
+    const qdisc =
+      delayMs !== undefined
+        ? ['netem', 'delay', `${delayMs}ms`, ...(rateMbit === undefined ? [] : ['rate', `${rateMbit}mbit`])]
+        : rateMbit === undefined
+          ? []
+          : ['tbf', 'rate', `${rateMbit}mbit`, 'burst', '64kb', 'latency', '50ms'];
     for (const [prefix, dev] of [
       [[], hostInterface],
       [['ip', 'netns', 'exec', name], nsInterface],
     ] as const) {
-      const tc = [...prefix, 'tc', 'qdisc'];
-      if (qdisc.length === 0) {
-        // No qdisc to delete is the state we want.
-        await run(tc[0]!, [...tc.slice(1), 'del', 'dev', dev, 'root']).catch(() => undefined);
-        continue;
+      const exec = (argv: readonly string[]) => {
+        const [command = '', ...args] = [...prefix, ...argv];
+        return run(command, args);
+      };
+      await exec(['tc', 'qdisc', 'del', 'dev', dev, 'root']).catch(() => undefined);
+      if (qdisc.length > 0) {
+        try {
+          await exec(['tc', 'qdisc', 'replace', 'dev', dev, 'root', ...qdisc]);
+        } catch (error) {
+          throw new Error(
+            `tc ${qdisc[0]!} failed on ${dev}${delayMs !== undefined ? ' (is sch_netem in this kernel?)' : ''}`,
+            {
+              cause: error,
+            },
+          );
+        }
       }
-      try {
-        await run(tc[0]!, [...tc.slice(1), 'replace', 'dev', dev, 'root', ...qdisc]);
-      } catch (error) {
-        throw new Error(`tc ${qdisc[0]!} failed on ${dev}${netem ? ' (is sch_netem in this kernel?)' : ''}`, {
-          cause: error,
-        });
+      const table = `vigil_loss_${dev}`;
+      await exec(['nft', 'delete', 'table', 'netdev', table]).catch(() => undefined);
+      if (lossPct !== undefined && lossPct > 0) {
+        const perMillion = Math.round(lossPct * 10_000);
+        await exec([
+          'nft',
+          `add table netdev ${table}; ` +
+            `add chain netdev ${table} in { type filter hook ingress device "${dev}" priority 0; }; ` +
+            `add rule netdev ${table} in numgen random mod 1000000 < ${perMillion} drop`,
+        ]);
       }
     }
   };

@@ -35,6 +35,9 @@ export async function startTestApp(
     ...TEST_ENV,
     VIGIL_DATA_DIR: dataDir,
     VIGIL_FRONTEND_DIR: frontendDir,
+    // Features that write into the vault are tested on the development vault; tests/vault has the real one.
+    VIGIL_VAULT: `dir:${path.join(dataDir, 'dev-vault')}`,
+    VIGIL_ALLOW_INSECURE_VAULT: '1',
     ...env,
   });
   const app = await buildApp(config, { logger: false, ...options });

@@ -111,6 +111,7 @@ describe('buildJanusConfig', () => {
     const janus = buildJanusConfig(base({ rtpPortRange: { min: 30000, max: 30100 } }))['janus.jcfg']!;
     expect(setting(janus, 'nat', 'ice_nomination')).toBe('"regular"');
     expect(setting(janus, 'nat', 'full_trickle')).toBe('true');
+    expect(setting(janus, 'nat', 'ice_lite')).toBe('true');
     expect(setting(janus, 'nat', 'ignore_mdns')).toBe('true');
     expect(setting(janus, 'nat', 'ice_enforce_list')).toBeUndefined();
     expect(setting(janus, 'nat', 'nat_1_1_mapping')).toBeUndefined();
@@ -136,6 +137,8 @@ describe('buildJanusConfig', () => {
     expect(setting(janus, 'nat', 'keep_private_host')).toBe('true');
     expect(setting(janus, 'nat', 'stun_server')).toBe('"stun.example.net"');
     expect(setting(janus, 'nat', 'stun_port')).toBe('3479');
+    // Reflexive and relayed candidates need full ICE.
+    expect(setting(janus, 'nat', 'ice_lite')).toBe('false');
     expect(setting(janus, 'nat', 'turn_server')).toBe('"turn.example.net"');
     expect(setting(janus, 'nat', 'turn_port')).toBe('3478');
     expect(setting(janus, 'nat', 'turn_type')).toBe('"tcp"');

@@ -1,0 +1,84 @@
+import { lstat, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../errors.js';
+
+/** The mounted volume as recorded at unlock: where it is and which device (st_dev) its files live on. */
+export interface MountedVault {
+  root: string;
+  dev: number;
+}
+
+export const vaultLocked = () =>
+  new AppError('VAULT_LOCKED', 423, 'The vault is locked. An admin has to unlock it first.');
+
+/**
+ * The one check every writer makes before writing (uploads, trash, zips, recordings, vault.db): the target is
+ * inside the vault and on the device recorded at unlock. A volume unmounted behind Vigil's back (USB unplugged,
+ * `umount` by hand) leaves a bare directory on the system disk at the same path; its st_dev differs, so writes
+ * become VAULT_LOCKED errors instead of plaintext on the system disk. `onLost` hears about such a discovery.
+ */
+export class VaultGuard {
+  private mounted: MountedVault | null = null;
+
+  constructor(private readonly onLost: () => void) {}
+
+  /** Set at unlock, cleared at lock (and when the volume is found gone). */
+  set(mounted: MountedVault | null): void {
+    this.mounted = mounted;
+  }
+
+  get current(): MountedVault | null {
+    return this.mounted;
+  }
+
+  /** Throws VAULT_LOCKED unless `target` (absolute, need not exist yet) would be written onto the vault. */
+  async assertWritable(target: string): Promise<MountedVault> {
+    const mounted = this.mounted;
+    if (mounted === null) throw vaultLocked();
+    const resolved = path.resolve(target);
+    const relative = path.relative(mounted.root, resolved);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      throw new AppError('OUTSIDE_VAULT', 400, 'That place is outside the vault.');
+    }
+    // The volume's own root first: if it is gone, nothing under it counts.
+    if (
+      !(await onDevice(mounted.root, mounted.dev)) ||
+      !(await onDevice(nearestExisting(resolved), mounted.dev))
+    ) {
+      if (this.mounted === mounted) {
+        this.mounted = null;
+        this.onLost();
+      }
+      throw vaultLocked();
+    }
+    return mounted;
+  }
+
+  /** True while the recorded volume is still mounted where it was (a cheap stat, no helper call). */
+  async stillMounted(): Promise<boolean> {
+    const mounted = this.mounted;
+    return mounted !== null && (await onDevice(mounted.root, mounted.dev));
+  }
+}
+
+/** The target's deepest ancestor that exists (its device is where a new file would go), found by lstat. */
+function nearestExisting(target: string): Promise<string> {
+  const walk = async (candidate: string): Promise<string> => {
+    try {
+      await lstat(candidate);
+      return candidate;
+    } catch {
+      const parent = path.dirname(candidate);
+      return parent === candidate ? candidate : walk(parent);
+    }
+  };
+  return walk(target);
+}
+
+async function onDevice(target: string | Promise<string>, dev: number): Promise<boolean> {
+  try {
+    return (await stat(await target)).dev === dev;
+  } catch {
+    return false;
+  }
+}
