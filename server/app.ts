@@ -27,6 +27,8 @@ import { setupRoutes } from './setup/setup.routes.js';
 import type { TlsMaterial } from './tls.js';
 import { usersRoutes } from './users/users.routes.js';
 import { vaultRoutes } from './vault/vault.routes.js';
+import { downloadRoutes } from './files/download.routes.js';
+import { filesRoutes } from './files/files.routes.js';
 import { MAX_CLIENT_MESSAGE_BYTES } from './ws/protocol.js';
 import { wsRoutes } from './ws/ws.routes.js';
 
@@ -154,6 +156,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     camerasRoutes,
     cameraStillsRoutes,
     vaultRoutes,
+    filesRoutes,
+    downloadRoutes,
   ]) {
     await app.register(plugin, { services });
   }

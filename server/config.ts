@@ -36,6 +36,8 @@ export interface Config {
   readonly media: boolean;
   /** The encrypted volume, or the development stand-in. */
   readonly vault: VaultConfig;
+  /** File uploads. Env VIGIL_UPLOAD_MAX_BYTES (per upload, default 64 GiB), VIGIL_UPLOAD_EXPIRY_HOURS (partial uploads, default 24). */
+  readonly uploads: { readonly maxBytes: number; readonly expiryMs: number };
 }
 
 /**
@@ -197,6 +199,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (mediaRaw !== 'on' && mediaRaw !== 'off') problems.push(`VIGIL_MEDIA=${mediaRaw}: expected on or off`);
 
   const vault = parseVault(text, int, problems, cwd, dataDir);
+  const uploads = Object.freeze({
+    maxBytes: int('VIGIL_UPLOAD_MAX_BYTES', 64 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    expiryMs: int('VIGIL_UPLOAD_EXPIRY_HOURS', 24, 1, 24 * 365) * 3_600_000,
+  });
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -214,6 +220,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     webrtc,
     media: mediaRaw !== 'off',
     vault,
+    uploads,
   });
 }
 

@@ -14,6 +14,7 @@ import type { Database } from './db/schema.js';
 import { createSetupService, type SetupService } from './setup/setup.service.js';
 import { createUsersRepository } from './users/users.repository.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
+import { createFilesService, type FilesService } from './files/files.service.js';
 import { createDirBackend } from './vault/dir-backend.js';
 import { createLuksBackend } from './vault/luks-backend.js';
 import type { VaultBackend } from './vault/vault-backend.js';
@@ -37,6 +38,7 @@ export interface Services {
   /** Running camera workers; null when media is off (tests that do not ask for it). */
   fleet: CameraFleet | null;
   vault: VaultService;
+  files: FilesService;
 }
 
 /** The LUKS volume through the privileged helper, or the development directory (VIGIL_VAULT=dir:). */
@@ -111,5 +113,21 @@ export function createServices(deps: {
     now,
   });
   const vault = createVaultService({ backend: vaultBackend(config), hub, audit, log, now });
-  return { version, now, hasher, throttle, sessions, auth, users, setup, audit, hub, cameras, fleet, vault };
+  const files = createFilesService({ vault, hub, now });
+  return {
+    version,
+    now,
+    hasher,
+    throttle,
+    sessions,
+    auth,
+    users,
+    setup,
+    audit,
+    hub,
+    cameras,
+    fleet,
+    vault,
+    files,
+  };
 }

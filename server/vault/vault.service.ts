@@ -137,6 +137,8 @@ export function createVaultService(deps: {
     /** vault.db while unlocked (events, recordings index, faces live here), else null. */
     database: () => vaultDb,
     backendKind: backend.kind,
+    /** Where the volume is mounted while unlocked (files/, recordings/, snapshots/ live under it). */
+    mountPoint: backend.mountPoint,
 
     /** At start-up: pick up a volume that is already mounted (e.g. the server restarted). */
     async start(): Promise<void> {

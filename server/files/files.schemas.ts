@@ -1,0 +1,71 @@
+import { Type } from 'typebox';
+import { MAX_PATH_BYTES } from './path-safety.js';
+
+/** An API path: from the files root, with a leading "/" ("/" is the root). Checked again by path-safety. */
+export const ApiPath = Type.String({ minLength: 1, maxLength: MAX_PATH_BYTES, examples: ['/Photos/2026'] });
+const Paths = Type.Array(ApiPath, { minItems: 1, maxItems: 10_000 });
+
+export const FileEntrySchema = Type.Object({
+  name: Type.String(),
+  type: Type.Union([Type.Literal('file'), Type.Literal('dir'), Type.Literal('other')]),
+  size: Type.Number(),
+  mtime: Type.String({ format: 'date-time' }),
+  mime: Type.Union([Type.Null(), Type.String()]),
+});
+export const PathEntrySchema = Type.Intersect([Type.Object({ path: Type.String() }), FileEntrySchema]);
+
+export const ListQuery = Type.Object({
+  path: Type.Optional(ApiPath),
+  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+export const ListingSchema = Type.Object({
+  path: Type.String(),
+  entries: Type.Array(FileEntrySchema),
+  total: Type.Integer(),
+  offset: Type.Integer(),
+  limit: Type.Integer(),
+});
+export const PathQuery = Type.Object({ path: ApiPath });
+export const DownloadQuery = Type.Object({
+  path: ApiPath,
+  inline: Type.Optional(Type.Boolean({ description: 'Preview in the browser when the type allows it' })),
+});
+export const PathBody = Type.Object({ path: ApiPath }, { additionalProperties: false });
+export const RenameBody = Type.Object(
+  { path: ApiPath, name: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+export const TransferBody = Type.Object({ paths: Paths, to: ApiPath }, { additionalProperties: false });
+export const DeleteBody = Type.Object(
+  { paths: Paths, permanent: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export const ZipBody = Type.Object({ paths: Paths }, { additionalProperties: false });
+export const ZipQuery = Type.Object({
+  path: Type.Union([ApiPath, Type.Array(ApiPath, { minItems: 1, maxItems: 1000 })]),
+});
+
+const Failure = Type.Object({ path: Type.String(), code: Type.String(), message: Type.String() });
+export const DeleteResult = Type.Object({ deleted: Type.Array(Type.String()), failed: Type.Array(Failure) });
+export const MoveResult = Type.Object({ moved: Type.Array(Type.String()), failed: Type.Array(Failure) });
+export const CopyResult = Type.Object({ copied: Type.Array(Type.String()), failed: Type.Array(Failure) });
+
+export const TrashEntrySchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  originalPath: Type.String(),
+  type: Type.Union([Type.Literal('file'), Type.Literal('dir'), Type.Literal('other')]),
+  size: Type.Number(),
+  deletedAt: Type.String({ format: 'date-time' }),
+});
+export const TrashListSchema = Type.Object({ entries: Type.Array(TrashEntrySchema) });
+export const RestoreBody = Type.Object(
+  { ids: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 10_000 }) },
+  { additionalProperties: false },
+);
+export const RestoreResult = Type.Object({
+  restored: Type.Array(Type.String()),
+  failed: Type.Array(Type.Object({ path: Type.String(), code: Type.String(), message: Type.String() })),
+});
+export const EmptyResult = Type.Object({ deleted: Type.Integer() });
