@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, errorFromResponse, isApiError, parseRetryAfter } from './client';
+import { ApiError, errorFromResponse, filenameFromDisposition, isApiError, parseRetryAfter } from './client';
 
 describe('parseRetryAfter', () => {
   it('reads delta-seconds', () => {
@@ -48,6 +48,21 @@ describe('errorFromResponse', () => {
     });
   });
 
+  it('keeps the details some codes carry, e.g. what holds a busy vault', async () => {
+    const holders = [{ pid: 812, name: 'smbd', paths: ['/mnt/vigil-vault/files'] }];
+    const response = new Response(
+      JSON.stringify({ code: 'VAULT_BUSY', message: 'busy', details: { holders } }),
+      {
+        status: 409,
+      },
+    );
+    expect((await errorFromResponse(response)).details).toEqual({ holders });
+    const plain = new Response(JSON.stringify({ code: 'VAULT_BUSY', message: 'busy', details: 'x' }), {
+      status: 409,
+    });
+    expect((await errorFromResponse(plain)).details).toBeUndefined();
+  });
+
   it('copes with a body that is not ours, e.g. a proxy error page', async () => {
     const gateway = new Response('<html>Bad Gateway</html>', { status: 502, statusText: 'Bad Gateway' });
     expect(await errorFromResponse(gateway)).toMatchObject({
@@ -67,5 +82,22 @@ describe('isApiError', () => {
     expect(isApiError(error, 'LAST_ADMIN')).toBe(true);
     expect(isApiError(error, 'USERNAME_TAKEN')).toBe(false);
     expect(isApiError(new Error('no'))).toBe(false);
+  });
+});
+
+describe('filenameFromDisposition', () => {
+  it('takes the suggested name, quoted or not', () => {
+    expect(filenameFromDisposition('attachment; filename="vigil-vault-header-1234.img"', 'x.img')).toBe(
+      'vigil-vault-header-1234.img',
+    );
+    expect(filenameFromDisposition('attachment; filename=backup.img; size=4', 'x.img')).toBe('backup.img');
+  });
+
+  it('never takes a path, and falls back when there is no usable name', () => {
+    expect(filenameFromDisposition('attachment; filename="../../etc/passwd"', 'x.img')).toBe('passwd');
+    expect(filenameFromDisposition('attachment; filename="C:\\temp\\a.img"', 'x.img')).toBe('a.img');
+    expect(filenameFromDisposition('attachment; filename=".."', 'x.img')).toBe('x.img');
+    expect(filenameFromDisposition('attachment', 'x.img')).toBe('x.img');
+    expect(filenameFromDisposition(null, 'x.img')).toBe('x.img');
   });
 });

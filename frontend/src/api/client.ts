@@ -8,20 +8,36 @@ import type {
   ClientErrorCode,
   CreateCameraRequest,
   CreateUserRequest,
+  CreatedVault,
+  CreateVaultRequest,
   Health,
+  LockVaultRequest,
   LoginRequest,
   ProbeCameraRequest,
   ProbeResult,
+  RemoveVaultKeyRequest,
   ServerErrorCode,
   SessionUser,
   SetupRequest,
+  UnlockVaultRequest,
   UpdateCameraRequest,
   UpdateUserRequest,
   User,
+  VaultHeaderBackupRequest,
+  VaultKeyChangeRequest,
+  VaultKeySlots,
+  VaultSlotAnswer,
+  VaultStatus,
 } from './types';
 
 /** How long a request may take before it fails with TIMEOUT, in milliseconds. */
 export const REQUEST_TIMEOUT_MS = 20_000;
+/**
+ * How long a vault operation may take, in milliseconds (10 minutes). Every one runs cryptsetup's deliberately
+ * slow key derivation, and unlocking may check the file system first; the outcome still arrives on the live
+ * socket if the request gives up.
+ */
+export const VAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
 
 export interface ApiErrorInit {
   /** HTTP status, or 0 when no response arrived. */
@@ -31,6 +47,8 @@ export interface ApiErrorInit {
   message: string;
   /** From the Retry-After header of a 429, in seconds. */
   retryAfterSeconds?: number;
+  /** The error body's `details`, for codes that carry specifics (e.g. VAULT_BUSY `holders`). */
+  details?: Readonly<Record<string, unknown>>;
   cause?: unknown;
 }
 
@@ -40,12 +58,14 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly retryAfterSeconds?: number;
+  readonly details?: Readonly<Record<string, unknown>>;
 
   constructor(init: ApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;
     this.code = init.code;
     if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
+    if (init.details !== undefined) this.details = init.details;
   }
 }
 
@@ -68,13 +88,12 @@ export function parseRetryAfter(value: string | null, now: Date = new Date()): n
   return Math.max(1, Math.ceil((at - now.getTime()) / 1000));
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function isErrorBody(value: unknown): value is ApiErrorBody {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Record<string, unknown>)['code'] === 'string' &&
-    typeof (value as Record<string, unknown>)['message'] === 'string'
-  );
+  return isRecord(value) && typeof value['code'] === 'string' && typeof value['message'] === 'string';
 }
 
 /** Turns a non-2xx response into an ApiError, tolerating bodies that are not our JSON (e.g. a proxy's page). */
@@ -87,14 +106,27 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
     body = err;
   }
   const retryAfterSeconds = parseRetryAfter(response.headers.get('Retry-After'));
-  const base = isErrorBody(body)
+  const init: ApiErrorInit = isErrorBody(body)
     ? { status: response.status, code: body.code, message: body.message }
     : {
         status: response.status,
         code: response.status >= 500 ? 'INTERNAL' : 'BAD_RESPONSE',
         message: response.statusText,
       };
-  return new ApiError(retryAfterSeconds === undefined ? base : { ...base, retryAfterSeconds });
+  if (retryAfterSeconds !== undefined) init.retryAfterSeconds = retryAfterSeconds;
+  if (isErrorBody(body) && isRecord(body.details)) init.details = body.details;
+  return new ApiError(init);
+}
+
+/**
+ * The file name a download should be saved under: the Content-Disposition `filename` when it is a plain
+ * name, else `fallback`. Directory parts are dropped, so a server can never suggest a path.
+ */
+export function filenameFromDisposition(header: string | null, fallback: string): string {
+  const match = header === null ? null : /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(header);
+  const raw = match?.[1] ?? match?.[2] ?? '';
+  const name = raw.split(/[/\\]/).pop()?.trim() ?? '';
+  return name === '' || name === '.' || name === '..' ? fallback : name;
 }
 
 type UnauthenticatedListener = () => void;
@@ -115,17 +147,21 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 interface RequestOptions {
   body?: unknown;
+  /** What the caller can read; errors still arrive as JSON. Default application/json. */
+  accept?: string;
+  /** In milliseconds; default REQUEST_TIMEOUT_MS. */
+  timeoutMs?: number;
   /** The request is itself a session check; a 401 is an answer, not a lost session. */
   sessionCheck?: boolean;
 }
 
 async function send(method: Method, path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
   const init: RequestInit = {
     method,
     headers,
     credentials: 'same-origin',
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS),
   };
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -170,6 +206,36 @@ async function requestEmpty(method: Method, path: string, options?: RequestOptio
   await send(method, path, options);
 }
 
+/** A file the server sent as an attachment, with the name it suggested. */
+export interface Download {
+  blob: Blob;
+  filename: string;
+}
+
+/** Sends a request whose answer is a file (binary), not JSON; failures are JSON errors as everywhere. */
+async function requestDownload(
+  method: Method,
+  path: string,
+  fallbackName: string,
+  options?: RequestOptions,
+): Promise<Download> {
+  const response = await send(method, path, { ...options, accept: 'application/octet-stream' });
+  try {
+    const blob = await response.blob();
+    return {
+      blob,
+      filename: filenameFromDisposition(response.headers.get('Content-Disposition'), fallbackName),
+    };
+  } catch (err) {
+    throw new ApiError({
+      status: response.status,
+      code: 'BAD_RESPONSE',
+      message: 'The download was interrupted.',
+      cause: err,
+    });
+  }
+}
+
 export const api = {
   health: async () => (await requestJson('GET', '/api/health')) as Health,
   setup: async (body: SetupRequest) => (await requestJson('POST', '/api/setup', { body })) as SessionUser,
@@ -198,6 +264,43 @@ export const api = {
   /** Tries a source for up to 10 s on the server; well inside REQUEST_TIMEOUT_MS. */
   probeCamera: async (body: ProbeCameraRequest) =>
     (await requestJson('POST', '/api/cameras/probe', { body })) as ProbeResult,
+
+  vaultStatus: async () => (await requestJson('GET', '/api/vault')) as VaultStatus,
+  unlockVault: async (body: UnlockVaultRequest) =>
+    (await requestJson('POST', '/api/vault/unlock', {
+      body,
+      timeoutMs: VAULT_OPERATION_TIMEOUT_MS,
+    })) as VaultStatus,
+  /** VAULT_BUSY (409) carries `details.holders` when processes still use the volume. */
+  lockVault: async (body: LockVaultRequest) =>
+    (await requestJson('POST', '/api/vault/lock', {
+      body,
+      timeoutMs: VAULT_OPERATION_TIMEOUT_MS,
+    })) as VaultStatus,
+  createVault: async (body: CreateVaultRequest) =>
+    (await requestJson('POST', '/api/vault/create', {
+      body,
+      timeoutMs: VAULT_OPERATION_TIMEOUT_MS,
+    })) as CreatedVault,
+  listVaultKeySlots: async () => (await requestJson('GET', '/api/vault/keyslots')) as VaultKeySlots,
+  addVaultKey: async (body: VaultKeyChangeRequest) =>
+    (await requestJson('POST', '/api/vault/keyslots', {
+      body,
+      timeoutMs: VAULT_OPERATION_TIMEOUT_MS,
+    })) as VaultSlotAnswer,
+  removeVaultKey: (slot: number, body: RemoveVaultKeyRequest) =>
+    requestEmpty('DELETE', `/api/vault/keyslots/${slot}`, { body, timeoutMs: VAULT_OPERATION_TIMEOUT_MS }),
+  changeVaultPassphrase: async (body: VaultKeyChangeRequest) =>
+    (await requestJson('POST', '/api/vault/passphrase', {
+      body,
+      timeoutMs: VAULT_OPERATION_TIMEOUT_MS,
+    })) as VaultSlotAnswer,
+  /** The LUKS header and key slots as a file (binary), after the admin's own password. */
+  vaultHeaderBackup: (body: VaultHeaderBackupRequest) =>
+    requestDownload('POST', '/api/vault/header-backup', 'vigil-vault-header.img', {
+      body,
+      timeoutMs: VAULT_OPERATION_TIMEOUT_MS,
+    }),
 };
 
 /** A multipart MJPEG stream of the camera's pictures (about 2 a second), usable as an <img> src. */

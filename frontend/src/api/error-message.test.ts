@@ -55,7 +55,7 @@ describe('errorMessage', () => {
   });
 
   it("falls back to the server's message for codes it does not know", () => {
-    expect(errorMessage(apiError(423, 'VAULT_LOCKED', 'The vault is locked.'))).toBe('The vault is locked.');
+    expect(errorMessage(apiError(507, 'QUOTA_EXCEEDED', 'The disk is full.'))).toBe('The disk is full.');
   });
 
   it('falls back to a sentence per status when an unknown code has no message', () => {
@@ -107,6 +107,29 @@ describe('errorMessage for cameras and live video', () => {
     expect(errorMessage(new LiveError('TOO_MANY_ATTEMPTS', ''))).toMatch(/Wait a while/);
     expect(errorMessage(new LiveError('SOMETHING_NEW', 'Told you so.'))).toBe('Told you so.');
     expect(errorMessage(new LiveError('SOMETHING_NEW', ''))).toBe(GENERIC_ERROR_MESSAGE);
+  });
+});
+
+describe('errorMessage for the vault', () => {
+  it('words passphrase and state failures', () => {
+    expect(errorMessage(apiError(403, 'WRONG_PASSPHRASE', 'x'))).toBe(
+      'That passphrase does not open the vault.',
+    );
+    expect(errorMessage(apiError(423, 'VAULT_LOCKED', 'x'))).toMatch(/locked/);
+    expect(errorMessage(apiError(409, 'LAST_KEY_SLOT', 'x'))).toMatch(/last passphrase/);
+    expect(errorMessage(apiError(400, 'CONFIRMATION_MISMATCH', 'x'))).toMatch(/does not match/);
+  });
+
+  it("keeps the server's explanation where it names specifics", () => {
+    expect(errorMessage(apiError(409, 'VAULT_BUSY', 'Still in use by smbd (812).'))).toBe(
+      'Still in use by smbd (812).',
+    );
+    expect(errorMessage(apiError(503, 'VAULT_UNAVAILABLE', 'The vault is unavailable: no dm-crypt.'))).toBe(
+      'The vault is unavailable: no dm-crypt.',
+    );
+    expect(errorMessage(apiError(409, 'DEVICE_NOT_EMPTY', '/dev/sdb holds ext4.'))).toBe(
+      'The device is not empty. /dev/sdb holds ext4. Creating the vault there would erase what it holds.',
+    );
   });
 });
 

@@ -53,6 +53,26 @@ const MESSAGES: { readonly [Code in KnownErrorCode]: MessageFor } = {
       ? `Too many attempts. Try again in ${formatWait(err.retryAfterSeconds)}.`
       : 'Too many attempts. Wait a while, then try again.',
   INTERNAL: SERVER_PROBLEM,
+  WRONG_PASSPHRASE: 'That passphrase does not open the vault.',
+  // Either another vault operation is running, or processes still use the volume (the server names them).
+  VAULT_BUSY: serverOr('The vault is busy. Try again in a moment.'),
+  VAULT_LOCKED: 'The vault is locked. An admin has to unlock it first.',
+  VAULT_UNLOCKED: 'The vault is already unlocked.',
+  VAULT_ABSENT: 'There is no vault yet. An admin has to create one first.',
+  VAULT_UNAVAILABLE: serverOr('The vault is unavailable on this server.'),
+  CONFIRMATION_MISMATCH: 'The device path you typed does not match. Type it exactly as shown.',
+  DEVICE_NOT_EMPTY: (err) =>
+    withServerDetail('The device is not empty.', err) +
+    ' Creating the vault there would erase what it holds.',
+  MOUNTPOINT_NOT_EMPTY: serverOr("The vault's mount point is not empty. Check the server."),
+  LAST_KEY_SLOT: "This is the vault's last passphrase. Add another one before removing it.",
+  NO_SUCH_SLOT: 'That key slot is no longer in use. It may have been removed by someone else.',
+  BAD_PASSPHRASE: 'Passphrases have 1 to 512 characters and no control characters such as line breaks.',
+  FSCK_FAILED:
+    "The vault's file system has errors that need a manual check (e2fsck) before it can be unlocked.",
+  NOT_CONFIGURED: 'The vault helper is not configured on this server (/etc/vigil/vaultctl.conf).',
+  HELPER_UNAVAILABLE: serverOr('The vault helper is not available on this server.'),
+  NOT_SUPPORTED: serverOr('The development vault does not support that.'),
   INVALID_SOURCE: serverOr('That camera source is not valid. Check the fields and try again.'),
   AUTH_FAILED: 'The camera refused the user name or password.',
   UNREACHABLE:

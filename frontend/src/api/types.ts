@@ -20,6 +20,18 @@ import type {
   UserSchema,
 } from '../../../server/users/users.schemas';
 import type {
+  AddKeyBody,
+  CreateBody,
+  CreatedVault as CreatedVaultSchema,
+  KeySlotsSchema,
+  LockBody,
+  PasswordBody,
+  RemoveKeyBody,
+  SlotAnswer,
+  UnlockBody,
+  VaultStatusSchema,
+} from '../../../server/vault/vault.schemas';
+import type {
   IceCandidate,
   LiveAnswerMessage,
   LiveCandidateMessage,
@@ -68,10 +80,41 @@ export type ProbeCameraRequest = Static<typeof CameraProbeBody>;
 /** What a probe found: codec, and size and rate when the source reports them. */
 export type ProbeResult = Static<typeof ProbeResultSchema>;
 
+/** GET /api/vault: what the vault is; `details` only for admins (null for other roles). */
+export type VaultStatus = Static<typeof VaultStatusSchema>;
+/** absent: no vault yet; locked; unlocked: open and mounted; unavailable: this server cannot run one. */
+export type VaultState = VaultStatus['state'];
+/** The admin's view of the volume; nulls where the backend or the state has no answer. */
+export type VaultDetails = NonNullable<VaultStatus['details']>;
+/** The LUKS header's facts; null for the unencrypted development vault. */
+export type VaultLuks = NonNullable<VaultDetails['luks']>;
+/** One key slot in use. */
+export type VaultKeySlot = VaultLuks['slots'][number];
+/** POST /api/vault/unlock. */
+export type UnlockVaultRequest = Static<typeof UnlockBody>;
+/** POST /api/vault/lock: `force` unmounts lazily even while something holds the volume. */
+export type LockVaultRequest = Static<typeof LockBody>;
+/** POST /api/vault/create: `confirmDevice` is the device path typed back, `password` the admin's own. */
+export type CreateVaultRequest = Static<typeof CreateBody>;
+/** 201 from POST /api/vault/create: the recovery key is shown this once and never again. */
+export type CreatedVault = Static<typeof CreatedVaultSchema>;
+/** GET /api/vault/keyslots. */
+export type VaultKeySlots = Static<typeof KeySlotsSchema>;
+/** POST /api/vault/keyslots and POST /api/vault/passphrase: an opening passphrase and the new one. */
+export type VaultKeyChangeRequest = Static<typeof AddKeyBody>;
+/** DELETE /api/vault/keyslots/:slot: a passphrase that opens the vault (any slot's). */
+export type RemoveVaultKeyRequest = Static<typeof RemoveKeyBody>;
+/** POST /api/vault/header-backup: the admin's own account password. */
+export type VaultHeaderBackupRequest = Static<typeof PasswordBody>;
+/** The key slot a passphrase was added to or changed in. */
+export type VaultSlotAnswer = Static<typeof SlotAnswer>;
+
 /** Every error response has this body. */
 export interface ApiErrorBody {
   code: string;
   message: string;
+  /** Specifics for some codes, e.g. what holds a busy vault (VAULT_BUSY `holders`). */
+  details?: Record<string, unknown>;
 }
 
 /** Error codes the server is documented to send. */
@@ -90,6 +133,23 @@ export type ServerErrorCode =
   | 'LAST_ADMIN'
   | 'TOO_MANY_ATTEMPTS'
   | 'INTERNAL'
+  // The vault.
+  | 'WRONG_PASSPHRASE'
+  | 'VAULT_BUSY'
+  | 'VAULT_LOCKED'
+  | 'VAULT_UNLOCKED'
+  | 'VAULT_ABSENT'
+  | 'VAULT_UNAVAILABLE'
+  | 'CONFIRMATION_MISMATCH'
+  | 'DEVICE_NOT_EMPTY'
+  | 'MOUNTPOINT_NOT_EMPTY'
+  | 'LAST_KEY_SLOT'
+  | 'NO_SUCH_SLOT'
+  | 'BAD_PASSPHRASE'
+  | 'FSCK_FAILED'
+  | 'NOT_CONFIGURED'
+  | 'HELPER_UNAVAILABLE'
+  | 'NOT_SUPPORTED'
   // Camera sources and probes.
   | 'INVALID_SOURCE'
   | 'AUTH_FAILED'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatBitrate,
+  formatBytes,
   formatDateTime,
   formatFps,
   formatResolution,
@@ -48,5 +49,27 @@ describe('video numbers', () => {
     expect(formatBitrate(Number.NaN)).toBe('0 kbit/s');
     expect(formatFps(30)).toBe('30 fps');
     expect(formatFps(12.54)).toBe('12.5 fps');
+  });
+});
+
+describe('formatBytes', () => {
+  it('uses decimal units, one decimal under ten', () => {
+    expect(formatBytes(0)).toBe('0 bytes');
+    expect(formatBytes(1)).toBe('1 byte');
+    expect(formatBytes(999)).toBe('999 bytes');
+    expect(formatBytes(1000)).toBe('1.0 kB');
+    expect(formatBytes(1_500_000)).toBe('1.5 MB');
+    expect(formatBytes(120_000_000_000)).toBe('120 GB');
+    expect(formatBytes(4e12)).toBe('4.0 TB');
+  });
+
+  it('moves up a unit instead of showing 1000', () => {
+    expect(formatBytes(999_960)).toBe('1.0 MB');
+  });
+
+  it('copes with numbers that are not sizes', () => {
+    expect(formatBytes(Number.NaN)).toBe('0 bytes');
+    expect(formatBytes(-5)).toBe('0 bytes');
+    expect(formatBytes(5e18)).toBe('5000 PB');
   });
 });

@@ -53,3 +53,20 @@ export function formatBitrate(kbps: number): string {
 export function formatFps(fps: number): string {
   return `${Math.round(fps * 10) / 10} fps`;
 }
+
+const BYTE_UNITS = ['kB', 'MB', 'GB', 'TB', 'PB'] as const;
+
+/** A size in decimal units, as disks are sold and labelled: "512 bytes", "1.5 GB", "120 GB". */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '0 bytes';
+  if (bytes < 1000) return plural(Math.max(0, Math.round(bytes)), 'byte');
+  let index = Math.min(BYTE_UNITS.length - 1, Math.floor(Math.log10(bytes) / 3) - 1);
+  const rounded = (at: number) => {
+    const value = bytes / 1000 ** (at + 1);
+    return value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
+  };
+  // 999,960 bytes rounds to "1000 kB": say "1.0 MB" instead.
+  if (rounded(index) >= 1000 && index < BYTE_UNITS.length - 1) index += 1;
+  const value = rounded(index);
+  return `${value < 10 ? value.toFixed(1) : String(value)} ${BYTE_UNITS[index] ?? 'PB'}`;
+}

@@ -2,8 +2,17 @@ import type { Pinia } from 'pinia';
 import { watch } from 'vue';
 import { createRouter, createWebHistory, type Router, type RouteRecordRaw } from 'vue-router';
 import { useAuthStore } from '../stores/use-auth-store';
+import { useCamerasStore } from '../stores/use-cameras-store';
 import { useServerStore } from '../stores/use-server-store';
 import { decideAccess } from './access';
+
+/** Live pages need the camera list before a tile (and so its video) can start: fetch it with the page's code. */
+const preloadCameras = (pinia: Pinia) => {
+  // A failure is the page's to show (its own load reports it); nothing to do here.
+  useCamerasStore(pinia)
+    .load()
+    .catch(() => undefined);
+};
 
 const routes: RouteRecordRaw[] = [
   {
@@ -33,7 +42,7 @@ const routes: RouteRecordRaw[] = [
         path: 'live',
         name: 'live',
         component: () => import('../pages/live-page.vue'),
-        meta: { title: 'Live' },
+        meta: { title: 'Live', preload: preloadCameras },
       },
       {
         // Digits only, so the page always gets a usable id; anything else is "page not found".
@@ -41,7 +50,14 @@ const routes: RouteRecordRaw[] = [
         name: 'live-camera',
         component: () => import('../pages/live-camera-page.vue'),
         props: (route) => ({ id: Number(route.params['id']) }),
-        meta: { title: 'Live' },
+        meta: { title: 'Live', preload: preloadCameras },
+      },
+      {
+        // Every role sees the vault's state; only admins get its controls (the page decides, not the route).
+        path: 'vault',
+        name: 'vault',
+        component: () => import('../pages/vault-page.vue'),
+        meta: { title: 'Vault' },
       },
       {
         path: 'cameras',
@@ -76,8 +92,12 @@ async function boot(pinia: Pinia): Promise<void> {
   const server = useServerStore(pinia);
   const auth = useAuthStore(pinia);
   try {
+    // Both at once (the first page waits on them); the session only counts once setup is done.
+    const session = auth.fetchMe();
+    // Awaited only once setup is known to be done; before that its failure is nobody's business.
+    session.catch(() => undefined);
     const health = await server.loadHealth();
-    if (!health.setupRequired) await auth.fetchMe();
+    if (!health.setupRequired) await session;
   } catch (err) {
     server.setBootError(err);
   }
@@ -94,10 +114,17 @@ export function createAppRouter(pinia: Pinia): Router {
 
   router.beforeEach(async (to) => {
     booted ??= boot(pinia);
+    // The page's code loads while the session is checked (the router would only start it afterwards).
+    for (const record of to.matched) {
+      const component = record.components?.['default'];
+      if (typeof component === 'function') void (component as () => Promise<unknown>)();
+    }
     await booted;
     // Without the server there is nothing to decide; the app shows the boot error instead of any page.
     if (server.bootError !== null) return true;
-    return decideAccess(to, { setupRequired: server.setupRequired, user: auth.user });
+    const decision = decideAccess(to, { setupRequired: server.setupRequired, user: auth.user });
+    if (decision === true) to.meta.preload?.(pinia);
+    return decision;
   });
 
   router.afterEach((to) => {

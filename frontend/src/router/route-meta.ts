@@ -1,3 +1,4 @@
+import type { Pinia } from 'pinia';
 import type { Role } from '../api/types';
 
 declare module 'vue-router' {
@@ -12,6 +13,8 @@ declare module 'vue-router' {
     roles?: readonly Role[];
     /** Completes "You don't have permission to …" for users whose role is not in `roles`. */
     permission?: string;
+    /** The page's data, started as soon as the page is allowed (in parallel with loading its code). */
+    preload?: (pinia: Pinia) => void;
   }
 }
 
