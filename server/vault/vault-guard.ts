@@ -1,4 +1,4 @@
-import { lstat, stat } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
 
@@ -15,7 +15,9 @@ export const vaultLocked = () =>
  * The one check every writer makes before writing (uploads, trash, zips, recordings, vault.db): the target is
  * inside the vault and on the device recorded at unlock. A volume unmounted behind Vigil's back (USB unplugged,
  * `umount` by hand) leaves a bare directory on the system disk at the same path; its st_dev differs, so writes
- * become VAULT_LOCKED errors instead of plaintext on the system disk. `onLost` hears about such a discovery.
+ * become VAULT_LOCKED errors instead of plaintext on the system disk. A file system mounted inside the vault's
+ * mount (a disk mounted into one of its folders) also counts: it is not the system disk either, and it is gone
+ * when the vault is. `onLost` hears about a vault found unmounted.
  */
 export class VaultGuard {
   private mounted: MountedVault | null = null;
@@ -41,14 +43,12 @@ export class VaultGuard {
       throw new AppError('OUTSIDE_VAULT', 400, 'That place is outside the vault.');
     }
     // The volume's own root first: if it is gone, nothing under it counts.
-    if (
-      !(await onDevice(mounted.root, mounted.dev)) ||
-      !(await onDevice(nearestExisting(resolved), mounted.dev))
-    ) {
-      if (this.mounted === mounted) {
-        this.mounted = null;
-        this.onLost();
-      }
+    if (!(await onDevice(mounted.root, mounted.dev))) {
+      this.lose(mounted);
+      throw vaultLocked();
+    }
+    const ancestor = await nearestExisting(resolved);
+    if (!(await onDevice(ancestor, mounted.dev)) && !(await onNestedMount(ancestor, mounted.root))) {
       throw vaultLocked();
     }
     return mounted;
@@ -57,7 +57,16 @@ export class VaultGuard {
   /** True while the recorded volume is still mounted where it was (a cheap stat, no helper call). */
   async stillMounted(): Promise<boolean> {
     const mounted = this.mounted;
-    return mounted !== null && (await onDevice(mounted.root, mounted.dev));
+    if (mounted === null) return false;
+    if (await onDevice(mounted.root, mounted.dev)) return true;
+    this.lose(mounted);
+    return false;
+  }
+
+  private lose(mounted: MountedVault): void {
+    if (this.mounted !== mounted) return;
+    this.mounted = null;
+    this.onLost();
   }
 }
 
@@ -73,6 +82,32 @@ function nearestExisting(target: string): Promise<string> {
     }
   };
   return walk(target);
+}
+
+/**
+ * True when `target` lives on a file system mounted somewhere inside the vault's own mount (a disk the owner
+ * mounted into a folder of the vault): it is not the system disk, and it goes away with the vault.
+ */
+async function onNestedMount(target: string, root: string): Promise<boolean> {
+  let dev: number;
+  try {
+    dev = (await stat(target)).dev;
+  } catch {
+    return false;
+  }
+  const mountPoints = (await readFile('/proc/self/mountinfo', 'utf8').catch(() => ''))
+    .split('\n')
+    // Field 5 is the mount point, with spaces and the like escaped as octal.
+    .map((line) =>
+      (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_m, octal: string) =>
+        String.fromCharCode(parseInt(octal, 8)),
+      ),
+    )
+    .filter((point) => point.startsWith(`${root}/`));
+  for (const point of mountPoints) {
+    if (await onDevice(point, dev)) return true;
+  }
+  return false;
 }
 
 async function onDevice(target: string | Promise<string>, dev: number): Promise<boolean> {

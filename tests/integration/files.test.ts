@@ -7,6 +7,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -176,6 +177,32 @@ describe('files: writing', () => {
     for (const response of await Promise.all(calls)) {
       expect(response.statusCode).toBe(423);
       expect(response.json().code).toBe('VAULT_LOCKED');
+    }
+  });
+});
+
+describe('files: another file system mounted inside the files root', () => {
+  it('moves across devices (copy, fsync, size check, unlink) and answers 507 when it is full, leaving nothing partial', async () => {
+    const usb = path.join(filesDir, 'usb');
+    mkdirSync(usb);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', usb]);
+    try {
+      writeFileSync(path.join(filesDir, 'first.bin'), Buffer.alloc(600 * 1024, 1));
+      writeFileSync(path.join(filesDir, 'second.bin'), Buffer.alloc(600 * 1024, 2));
+      const moved = (await post(editor, '/api/files/move', { paths: ['/first.bin'], to: '/usb' })).json();
+      expect(moved, JSON.stringify(moved)).toEqual({ moved: ['/first.bin'], failed: [] });
+      expect(existsSync(path.join(filesDir, 'first.bin'))).toBe(false);
+      expect(readFileSync(path.join(usb, 'first.bin'))).toEqual(Buffer.alloc(600 * 1024, 1));
+
+      const full = (await post(editor, '/api/files/move', { paths: ['/second.bin'], to: '/usb' })).json();
+      expect(full.failed).toMatchObject([{ path: '/second.bin', code: 'INSUFFICIENT_STORAGE' }]);
+      expect(readdirSync(usb)).toEqual(['first.bin']);
+      expect(readFileSync(path.join(filesDir, 'second.bin'))).toEqual(Buffer.alloc(600 * 1024, 2));
+      const copy = (await post(editor, '/api/files/copy', { paths: ['/second.bin'], to: '/usb' })).json();
+      expect(copy.failed[0].code).toBe('INSUFFICIENT_STORAGE');
+      expect(readdirSync(usb)).toEqual(['first.bin']);
+    } finally {
+      execFileSync('umount', ['-l', usb]);
     }
   });
 });
