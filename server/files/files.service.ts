@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
@@ -18,6 +19,8 @@ import { Trash } from './trash.js';
 
 /** Listings are cut into pages of at most this many entries. */
 export const PAGE_LIMIT = 1000;
+/** Folders up to this many entries are listed with synchronous lstat calls (see `list`). */
+const SYNC_LISTING_MAX = 5000;
 /** Moves and copies at least this big report progress on /api/ws. */
 const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
 
@@ -170,9 +173,15 @@ export function createFilesService(deps: { vault: VaultService; hub: WsHub; now:
     async list(apiPath: string, offset = 0, limit = PAGE_LIMIT) {
       const folder = await mustBeFolder(apiPath);
       const entries: FileEntry[] = [];
-      for (const name of await readdir(folder.abs)) {
+      // Small folders synchronously (microseconds per entry, no thread-pool trips); huge ones without blocking.
+      const names = await readdir(folder.abs);
+      const small = names.length <= SYNC_LISTING_MAX;
+      for (const name of names) {
         if (name.startsWith('.vigil-partial-')) continue;
-        const stat = await lstat(path.join(folder.abs, name)).catch(() => null);
+        const full = path.join(folder.abs, name);
+        const stat = small
+          ? (lstatSync(full, { throwIfNoEntry: false }) ?? null)
+          : await lstat(full).catch(() => null);
         if (stat !== null) entries.push(entryOf(name, stat));
       }
       entries.sort(compareEntries);

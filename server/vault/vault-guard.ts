@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
@@ -111,9 +112,6 @@ async function onNestedMount(target: string, root: string): Promise<boolean> {
 }
 
 async function onDevice(target: string | Promise<string>, dev: number): Promise<boolean> {
-  try {
-    return (await stat(await target)).dev === dev;
-  } catch {
-    return false;
-  }
+  // One synchronous stat: microseconds, and every file request makes this check.
+  return statSync(await target, { throwIfNoEntry: false })?.dev === dev;
 }

@@ -1,0 +1,195 @@
+import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startBuiltServer, type ServerProcess } from '../tests/support/server-process.js';
+
+/**
+ * `npm run bench:files`: a 1 GiB upload (tus, one PATCH) and download through the HTTP API against `dd bs=1M
+ * conv=fsync` of the same file on the same disk, page cache dropped before each side; the server's RSS growth
+ * during them; a zip of 1,000 small files; listing a 100-entry folder under load next to /api/health under the
+ * same load. Prints ratios; record them in bench/RESULTS.md.
+ */
+const GIB = 1024 ** 3;
+const QUICK = process.env['BENCH_QUICK'] === '1';
+const SIZE = QUICK ? 64 * 1024 ** 2 : GIB;
+const LOAD_SECONDS = QUICK ? 3 : 15;
+
+let work = '';
+let server: ServerProcess;
+let cookie = '';
+
+const dropCaches = () => {
+  execFileSync('sync');
+  writeFileSync('/proc/sys/vm/drop_caches', '3');
+};
+const seconds = async (task: () => Promise<unknown>) => {
+  const started = performance.now();
+  await task();
+  return (performance.now() - started) / 1000;
+};
+const rssBytes = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+
+/** Samples the server's RSS every 50 ms while `task` runs; answers the growth over the starting value. */
+async function rssGrowth(task: () => Promise<unknown>): Promise<number> {
+  const start = rssBytes(server.pid);
+  let peak = start;
+  const timer = setInterval(() => (peak = Math.max(peak, rssBytes(server.pid))), 50);
+  try {
+    await task();
+  } finally {
+    clearInterval(timer);
+  }
+  return peak - start;
+}
+
+async function fsyncFile(file: string) {
+  const handle = await open(file, 'r+');
+  await handle.sync();
+  await handle.close();
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), 'vigil-bench-files-'));
+  server = await startBuiltServer({
+    VIGIL_VAULT: `dir:${path.join(work, 'vault')}`,
+    VIGIL_ALLOW_INSECURE_VAULT: '1',
+    VIGIL_LOG_LEVEL: 'warn',
+  });
+  const json = { 'content-type': 'application/json' };
+  const admin = { username: 'bench', password: 'bench password 2026' };
+  await fetch(`${server.url}/api/setup`, { method: 'POST', headers: json, body: JSON.stringify(admin) });
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(admin),
+  });
+  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  // Incompressible content, written once.
+  execFileSync('dd', [
+    'if=/dev/urandom',
+    `of=${path.join(work, 'source.bin')}`,
+    'bs=1M',
+    `count=${SIZE / 1024 ** 2}`,
+    'status=none',
+  ]);
+}, 300_000);
+
+afterAll(async () => {
+  await server.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function upload(file: string, name: string) {
+  const metadata = `filename ${Buffer.from(name).toString('base64')},path ${Buffer.from('/').toString('base64')}`;
+  const created = await fetch(`${server.url}/api/uploads`, {
+    method: 'POST',
+    headers: { cookie, 'tus-resumable': '1.0.0', 'upload-length': String(SIZE), 'upload-metadata': metadata },
+  });
+  if (created.status !== 201) throw new Error(`tus create ${created.status}: ${await created.text()}`);
+  const location = new URL(created.headers.get('location') ?? '', server.url).href;
+  const init: RequestInit & { duplex: 'half' } = {
+    method: 'PATCH',
+    headers: {
+      cookie,
+      'tus-resumable': '1.0.0',
+      'upload-offset': '0',
+      'content-type': 'application/offset+octet-stream',
+      'content-length': String(SIZE),
+    },
+    body: Readable.toWeb(
+      createReadStream(file, { highWaterMark: 1024 * 1024 }),
+    ) as ReadableStream<Uint8Array>,
+    duplex: 'half',
+  };
+  const patched = await fetch(location, init);
+  if (patched.status !== 204) throw new Error(`tus patch ${patched.status}: ${await patched.text()}`);
+}
+
+async function download(name: string, target: string) {
+  const response = await fetch(`${server.url}/api/files/download?path=/${name}`, { headers: { cookie } });
+  if (!response.ok || response.body === null) throw new Error(`download ${response.status}`);
+  await pipeline(Readable.fromWeb(response.body as never), createWriteStream(target));
+  await fsyncFile(target);
+}
+
+async function load(url: string) {
+  const result = await autocannon({ url, connections: 16, duration: LOAD_SECONDS, headers: { cookie } });
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+it('measures file transfer, zip and listing against their baselines', async () => {
+  const source = path.join(work, 'source.bin');
+  const mb = SIZE / 1024 ** 2;
+  dropCaches();
+  const ddWrite = await seconds(async () =>
+    execFileSync('dd', [
+      `if=${source}`,
+      `of=${path.join(work, 'dd-copy.bin')}`,
+      'bs=1M',
+      'conv=fsync',
+      'status=none',
+    ]),
+  );
+  rmSync(path.join(work, 'dd-copy.bin'));
+
+  dropCaches();
+  let uploadSeconds = 0;
+  const uploadRss = await rssGrowth(
+    async () => (uploadSeconds = await seconds(() => upload(source, 'big.bin'))),
+  );
+  dropCaches();
+  let downloadSeconds = 0;
+  const downloadRss = await rssGrowth(
+    async () =>
+      (downloadSeconds = await seconds(() => download('big.bin', path.join(work, 'downloaded.bin')))),
+  );
+  expect(readFileSync(path.join(work, 'downloaded.bin')).equals(readFileSync(source))).toBe(true);
+
+  const small = path.join(work, 'vault', 'files', 'small');
+  const listing = path.join(work, 'vault', 'files', 'hundred');
+  mkdirSync(small);
+  mkdirSync(listing);
+  for (let i = 0; i < 1000; i++)
+    writeFileSync(path.join(small, `note-${i}.txt`), `small file ${i}\n`.repeat(20));
+  for (let i = 0; i < 100; i++) writeFileSync(path.join(listing, `entry-${i}.txt`), 'x');
+  let zipBytes = 0;
+  const zipSeconds = await seconds(async () => {
+    const response = await fetch(`${server.url}/api/files/zip?path=/small`, { headers: { cookie } });
+    zipBytes = (await response.arrayBuffer()).byteLength;
+  });
+
+  const health = await load(`${server.url}/api/health`);
+  const list = await load(`${server.url}/api/files?path=/hundred`);
+
+  const rate = (s: number) => `${(mb / s).toFixed(0)} MB/s`;
+  console.log(
+    [
+      '',
+      `${mb} MiB, page cache dropped before each side:`,
+      `  dd bs=1M conv=fsync  ${rate(ddWrite)}`,
+      `  upload (tus)         ${rate(uploadSeconds)}  (${(ddWrite / uploadSeconds).toFixed(2)}× dd)  server RSS +${(uploadRss / 1024 ** 2).toFixed(1)} MB`,
+      `  download             ${rate(downloadSeconds)}  (${(ddWrite / downloadSeconds).toFixed(2)}× dd)  server RSS +${(downloadRss / 1024 ** 2).toFixed(1)} MB`,
+      `zip of 1,000 small files: ${(zipSeconds * 1000).toFixed(0)} ms, ${(zipBytes / 1024).toFixed(0)} KiB`,
+      `under load (16 connections, ${LOAD_SECONDS} s):`,
+      `  /api/health           ${health.rps.toFixed(0)} req/s  p99 ${health.p99} ms  errors ${health.errors}`,
+      `  list of 100 entries   ${list.rps.toFixed(0)} req/s  p99 ${list.p99} ms  errors ${list.errors}  (${(list.rps / health.rps).toFixed(2)}× health)`,
+      '',
+    ].join('\n'),
+  );
+  expect(list.errors).toBe(0);
+});
