@@ -29,6 +29,7 @@ import { usersRoutes } from './users/users.routes.js';
 import { vaultRoutes } from './vault/vault.routes.js';
 import { downloadRoutes } from './files/download.routes.js';
 import { filesRoutes } from './files/files.routes.js';
+import { uploadsRoutes } from './files/uploads/uploads.routes.js';
 import { MAX_CLIENT_MESSAGE_BYTES } from './ws/protocol.js';
 import { wsRoutes } from './ws/ws.routes.js';
 
@@ -123,6 +124,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
   app.addHook('onClose', async () => {
     services.hub.closeAll();
+    services.uploads.close();
     await services.fleet?.stopAll();
     await media?.janus.close();
     services.vault.close();
@@ -158,6 +160,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     vaultRoutes,
     filesRoutes,
     downloadRoutes,
+    uploadsRoutes,
   ]) {
     await app.register(plugin, { services });
   }
@@ -174,6 +177,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.ready();
   await services.vault.start();
+  services.uploads.start();
   await services.cameras.startAll();
   return app;
 }

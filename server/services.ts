@@ -15,6 +15,7 @@ import { createSetupService, type SetupService } from './setup/setup.service.js'
 import { createUsersRepository } from './users/users.repository.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
 import { createFilesService, type FilesService } from './files/files.service.js';
+import { createUploadsService, type UploadsService } from './files/uploads/uploads.service.js';
 import { createDirBackend } from './vault/dir-backend.js';
 import { createLuksBackend } from './vault/luks-backend.js';
 import type { VaultBackend } from './vault/vault-backend.js';
@@ -39,6 +40,7 @@ export interface Services {
   fleet: CameraFleet | null;
   vault: VaultService;
   files: FilesService;
+  uploads: UploadsService;
 }
 
 /** The LUKS volume through the privileged helper, or the development directory (VIGIL_VAULT=dir:). */
@@ -114,6 +116,7 @@ export function createServices(deps: {
   });
   const vault = createVaultService({ backend: vaultBackend(config), hub, audit, log, now });
   const files = createFilesService({ vault, hub, now });
+  const uploads = createUploadsService({ vault, files, config: config.uploads, log, now });
   return {
     version,
     now,
@@ -129,5 +132,6 @@ export function createServices(deps: {
     fleet,
     vault,
     files,
+    uploads,
   };
 }
