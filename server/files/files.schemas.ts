@@ -5,12 +5,17 @@ import { MAX_PATH_BYTES } from './path-safety.js';
 export const ApiPath = Type.String({ minLength: 1, maxLength: MAX_PATH_BYTES, examples: ['/Photos/2026'] });
 const Paths = Type.Array(ApiPath, { minItems: 1, maxItems: 10_000 });
 
+// Listings are the busiest route: `enum` and a type array serialise directly, where an anyOf (Union) makes
+// fastify's serialiser validate every row against each branch (measured: several times slower for 100 rows).
+const EntryType = Type.Enum(['file', 'dir', 'other']);
+const NullableString = Type.Unsafe<string | null>({ type: ['string', 'null'] });
+
 export const FileEntrySchema = Type.Object({
   name: Type.String(),
-  type: Type.Union([Type.Literal('file'), Type.Literal('dir'), Type.Literal('other')]),
+  type: EntryType,
   size: Type.Number(),
-  mtime: Type.String({ format: 'date-time' }),
-  mime: Type.Union([Type.Null(), Type.String()]),
+  mtime: Type.String({ description: 'ISO 8601 date-time' }),
+  mime: NullableString,
 });
 export const PathEntrySchema = Type.Intersect([Type.Object({ path: Type.String() }), FileEntrySchema]);
 
@@ -55,9 +60,9 @@ export const TrashEntrySchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   originalPath: Type.String(),
-  type: Type.Union([Type.Literal('file'), Type.Literal('dir'), Type.Literal('other')]),
+  type: EntryType,
   size: Type.Number(),
-  deletedAt: Type.String({ format: 'date-time' }),
+  deletedAt: Type.String({ description: 'ISO 8601 date-time' }),
 });
 export const TrashListSchema = Type.Object({ entries: Type.Array(TrashEntrySchema) });
 export const RestoreBody = Type.Object(

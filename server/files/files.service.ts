@@ -19,6 +19,8 @@ import { Trash } from './trash.js';
 
 /** Listings are cut into pages of at most this many entries. */
 export const PAGE_LIMIT = 1000;
+/** How long an unchanged folder's listing is reused (see `listingOf`). */
+const LISTING_CACHE_MS = 1000;
 /** Folders up to this many entries are listed with synchronous lstat calls (see `list`). */
 const SYNC_LISTING_MAX = 5000;
 /** Moves and copies at least this big report progress on /api/ws. */
@@ -106,6 +108,43 @@ export function createFilesService(deps: { vault: VaultService; hub: WsHub; now:
     };
   }
 
+  /**
+   * A folder's entries, sorted. Kept for up to a second while the folder itself is unchanged (its mtime moves
+   * with every create, rename and delete in it), so a busy listing does not stat every entry on every request;
+   * a file rewritten in place may show its old size for that second.
+   */
+  const listings = new Map<string, { at: number; mtimeMs: number; ctimeMs: number; entries: FileEntry[] }>();
+  async function listingOf(folder: ResolvedPath): Promise<FileEntry[]> {
+    const dir = folder.stat;
+    const cached = listings.get(folder.abs);
+    if (
+      dir !== null &&
+      cached !== undefined &&
+      Date.now() - cached.at < LISTING_CACHE_MS &&
+      cached.mtimeMs === dir.mtimeMs &&
+      cached.ctimeMs === dir.ctimeMs
+    ) {
+      return cached.entries;
+    }
+    const entries: FileEntry[] = [];
+    // Small folders synchronously (microseconds per entry, no thread-pool trips); huge ones without blocking.
+    const names = await readdir(folder.abs);
+    const small = names.length <= SYNC_LISTING_MAX;
+    for (const name of names) {
+      if (name.startsWith('.vigil-partial-')) continue;
+      const full = path.join(folder.abs, name);
+      const stat = small
+        ? (lstatSync(full, { throwIfNoEntry: false }) ?? null)
+        : await lstat(full).catch(() => null);
+      if (stat !== null) entries.push(entryOf(name, stat));
+    }
+    entries.sort(compareEntries);
+    if (listings.size > 256) listings.clear();
+    if (dir !== null)
+      listings.set(folder.abs, { at: Date.now(), mtimeMs: dir.mtimeMs, ctimeMs: dir.ctimeMs, entries });
+    return entries;
+  }
+
   async function transfer(kind: 'move' | 'copy', userId: number, paths: readonly string[], to: string) {
     const target = await mustBeFolder(to);
     const sources: ResolvedPath[] = [];
@@ -172,19 +211,7 @@ export function createFilesService(deps: { vault: VaultService; hub: WsHub; now:
 
     async list(apiPath: string, offset = 0, limit = PAGE_LIMIT) {
       const folder = await mustBeFolder(apiPath);
-      const entries: FileEntry[] = [];
-      // Small folders synchronously (microseconds per entry, no thread-pool trips); huge ones without blocking.
-      const names = await readdir(folder.abs);
-      const small = names.length <= SYNC_LISTING_MAX;
-      for (const name of names) {
-        if (name.startsWith('.vigil-partial-')) continue;
-        const full = path.join(folder.abs, name);
-        const stat = small
-          ? (lstatSync(full, { throwIfNoEntry: false }) ?? null)
-          : await lstat(full).catch(() => null);
-        if (stat !== null) entries.push(entryOf(name, stat));
-      }
-      entries.sort(compareEntries);
+      const entries = await listingOf(folder);
       const page = Math.min(limit, PAGE_LIMIT);
       return {
         path: folder.api,

@@ -110,6 +110,7 @@ export function createUsersService(deps: {
         );
       });
       if (!updated) throw notFound('User');
+      sessions.forgetUser(id);
       // A new password or a disabled account ends every session; a role change takes effect on the next
       // request (roles are read per request), and open sockets are closed so they reconnect with the new role.
       if (passwordHash !== undefined || changes.disabled === true) await sessions.revokeUser(id);
