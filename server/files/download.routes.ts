@@ -10,6 +10,9 @@ import { mimeOf } from './file-entry.js';
 import { DownloadQuery, ZipBody, ZipQuery } from './files.schemas.js';
 import { assertSafeName } from './path-safety.js';
 
+/** Read size for downloads: fewer, larger reads than the 64 KiB default (measured in bench:files). */
+const READ_CHUNK = 512 * 1024;
+
 /** Types a browser may show in place (previews): pictures, sound, video, PDF and plain text. */
 const INLINE_TYPES = new Set([
   'image/png',
@@ -103,9 +106,11 @@ export const downloadRoutes: RoutePlugin = async (app, { services }) => {
           .code(206)
           .header('content-range', `bytes ${start}-${end}/${size}`)
           .header('content-length', end - start + 1)
-          .send(createReadStream(found.abs, { start, end }));
+          .send(createReadStream(found.abs, { start, end, highWaterMark: READ_CHUNK }));
       }
-      return reply.header('content-length', size).send(createReadStream(found.abs));
+      return reply
+        .header('content-length', size)
+        .send(createReadStream(found.abs, { highWaterMark: READ_CHUNK }));
     },
   );
 
