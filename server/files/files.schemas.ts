@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { MAX_PATH_BYTES } from './path-safety.js';
+import { MAX_PATH_BYTES } from './path-limits.js';
 
 /** An API path: from the files root, with a leading "/" ("/" is the root). Checked again by path-safety. */
 export const ApiPath = Type.String({ minLength: 1, maxLength: MAX_PATH_BYTES, examples: ['/Photos/2026'] });

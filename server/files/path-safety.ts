@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.js';
+import { MAX_NAME_BYTES, MAX_PATH_BYTES } from './path-limits.js';
 
 /**
  * The one module every file route, and every name arriving in a body, tus metadata or a multipart part, goes
@@ -9,9 +10,7 @@ import { AppError } from '../errors.js';
  * ever followed through a symlink: Vigil never makes one, and one planted by hand is refused, not followed.
  */
 
-/** Longest name of one entry, in UTF-8 bytes (ext4's limit), and of a whole API path. */
-export const MAX_NAME_BYTES = 255;
-export const MAX_PATH_BYTES = 4096;
+export { MAX_NAME_BYTES, MAX_PATH_BYTES };
 
 export const invalidPath = (message: string) => new AppError('INVALID_PATH', 400, message);
 export const invalidName = (message: string) => new AppError('INVALID_NAME', 400, message);

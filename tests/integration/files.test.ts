@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { zipEntryNames } from '../support/zip-entries.js';
 
 let t: TestApp;
 let filesDir = '';
@@ -238,13 +239,3 @@ describe('files: symlinks', () => {
     expect(readdirSync(outside)).toEqual(['secret']);
   });
 });
-
-/** Entry names from a zip's central directory (no unzip tool needed). */
-function zipEntryNames(zip: Buffer): string[] {
-  const names: string[] = [];
-  for (let at = zip.indexOf('PK\u0001\u0002'); at >= 0; at = zip.indexOf('PK\u0001\u0002', at + 4)) {
-    const nameLength = zip.readUInt16LE(at + 28);
-    names.push(zip.subarray(at + 46, at + 46 + nameLength).toString('utf8'));
-  }
-  return names;
-}

@@ -10,15 +10,27 @@ import type {
   CreateUserRequest,
   CreatedVault,
   CreateVaultRequest,
+  CopyAnswer,
+  DeleteAnswer,
+  DeleteRequest,
+  EmptyTrashAnswer,
+  FileListing,
   Health,
   LockVaultRequest,
   LoginRequest,
+  MoveAnswer,
+  PathEntry,
   ProbeCameraRequest,
   ProbeResult,
   RemoveVaultKeyRequest,
+  RenameRequest,
+  RestoreAnswer,
+  RestoreRequest,
   ServerErrorCode,
   SessionUser,
   SetupRequest,
+  TransferRequest,
+  TrashList,
   UnlockVaultRequest,
   UpdateCameraRequest,
   UpdateUserRequest,
@@ -38,6 +50,12 @@ export const REQUEST_TIMEOUT_MS = 20_000;
  * socket if the request gives up.
  */
 export const VAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * How long a batch on files (move, copy, delete, restore, emptying the trash) may take, in milliseconds
+ * (1 hour): copying or moving across devices writes every byte; progress arrives on the live socket meanwhile.
+ */
+export const FILE_BATCH_TIMEOUT_MS = 60 * 60_000;
 
 export interface ApiErrorInit {
   /** HTTP status, or 0 when no response arrived. */
@@ -236,6 +254,32 @@ async function requestDownload(
   }
 }
 
+/** Sends a request whose answer is text (a file shown in the page); failures are JSON errors as everywhere. */
+async function requestText(path: string): Promise<string> {
+  const response = await send('GET', path, { accept: 'text/plain' });
+  try {
+    return await response.text();
+  } catch (err) {
+    throw new ApiError({
+      status: response.status,
+      code: 'BAD_RESPONSE',
+      message: 'The download was interrupted.',
+      cause: err,
+    });
+  }
+}
+
+/** A query string from defined values; arrays repeat their key (?path=/a&path=/b). */
+function query(params: Record<string, string | number | boolean | readonly string[] | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value as readonly string[]) search.append(key, item);
+    else search.append(key, String(value));
+  }
+  return search.toString();
+}
+
 export const api = {
   health: async () => (await requestJson('GET', '/api/health')) as Health,
   setup: async (body: SetupRequest) => (await requestJson('POST', '/api/setup', { body })) as SessionUser,
@@ -301,7 +345,55 @@ export const api = {
       body,
       timeoutMs: VAULT_OPERATION_TIMEOUT_MS,
     }),
+
+  /** One page of a folder (at most 1000 entries); `total` says whether more pages follow. */
+  listFiles: async (path: string, offset = 0, limit?: number) =>
+    (await requestJson('GET', `/api/files?${query({ path, offset, limit })}`)) as FileListing,
+  statFile: async (path: string) =>
+    (await requestJson('GET', `/api/files/stat?${query({ path })}`)) as PathEntry,
+  /** 201 with the new folder; ALREADY_EXISTS (409) when the name is taken. */
+  makeFolder: async (path: string) =>
+    (await requestJson('POST', '/api/files/mkdir', { body: { path } })) as PathEntry,
+  renameFile: async (body: RenameRequest) =>
+    (await requestJson('POST', '/api/files/rename', { body })) as PathEntry,
+  /** Never stops at the first failure: `failed` lists what did not move, with codes. */
+  moveFiles: async (body: TransferRequest) =>
+    (await requestJson('POST', '/api/files/move', { body, timeoutMs: FILE_BATCH_TIMEOUT_MS })) as MoveAnswer,
+  copyFiles: async (body: TransferRequest) =>
+    (await requestJson('POST', '/api/files/copy', { body, timeoutMs: FILE_BATCH_TIMEOUT_MS })) as CopyAnswer,
+  /** To the trash unless `permanent`. */
+  deleteFiles: async (body: DeleteRequest) =>
+    (await requestJson('POST', '/api/files/delete', {
+      body,
+      timeoutMs: FILE_BATCH_TIMEOUT_MS,
+    })) as DeleteAnswer,
+  /** A text file's content (the server sends markup such as HTML or SVG as plain text). */
+  fileText: (path: string) => requestText(fileDownloadUrl(path, true)),
+  listTrash: async () => (await requestJson('GET', '/api/trash')) as TrashList,
+  restoreTrash: async (body: RestoreRequest) =>
+    (await requestJson('POST', '/api/trash/restore', {
+      body,
+      timeoutMs: FILE_BATCH_TIMEOUT_MS,
+    })) as RestoreAnswer,
+  emptyTrash: async () =>
+    (await requestJson('POST', '/api/trash/empty', { timeoutMs: FILE_BATCH_TIMEOUT_MS })) as EmptyTrashAnswer,
 };
+
+/**
+ * A file's download address, for links and media elements (the session cookie goes along). With `inline`
+ * the server lets the browser show safe types in place; everything else arrives as an attachment.
+ */
+export function fileDownloadUrl(path: string, inline = false): string {
+  return `/api/files/download?${query({ path, inline: inline ? true : undefined })}`;
+}
+
+/** A zip of the given entries, streamed by the server, as a plain link (nothing is held in the page). */
+export function zipDownloadUrl(paths: readonly string[]): string {
+  return `/api/files/zip?${query({ path: paths })}`;
+}
+
+/** The tus endpoint for resumable uploads. */
+export const UPLOADS_ENDPOINT = '/api/uploads';
 
 /** A multipart MJPEG stream of the camera's pictures (about 2 a second), usable as an <img> src. */
 export function cameraMjpegUrl(id: number): string {

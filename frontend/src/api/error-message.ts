@@ -73,6 +73,18 @@ const MESSAGES: { readonly [Code in KnownErrorCode]: MessageFor } = {
   NOT_CONFIGURED: 'The vault helper is not configured on this server (/etc/vigil/vaultctl.conf).',
   HELPER_UNAVAILABLE: serverOr('The vault helper is not available on this server.'),
   NOT_SUPPORTED: serverOr('The development vault does not support that.'),
+  ALREADY_EXISTS: 'Something with that name is already there. Choose another name.',
+  NOT_A_FOLDER: 'That is a file, not a folder.',
+  NOT_A_FILE: 'Only files can be downloaded this way. Download folders as a zip.',
+  ROOT_REFUSED: 'The top folder itself cannot be renamed, moved or deleted.',
+  INVALID_MOVE: 'A folder cannot go into itself.',
+  INVALID_NAME: serverOr('That name is not allowed.'),
+  INVALID_PATH: serverOr('That path is not valid.'),
+  SYMLINK_REFUSED: 'That path goes through a symbolic link, which Vigil never follows.',
+  INSUFFICIENT_STORAGE: 'The vault is full. Free some space, then try again.',
+  // The server names the size limit.
+  PAYLOAD_TOO_LARGE: serverOr('That file is larger than this server accepts.'),
+  UPLOAD_EXPIRED: 'The unfinished upload expired on the server. Upload the file again.',
   INVALID_SOURCE: serverOr('That camera source is not valid. Check the fields and try again.'),
   AUTH_FAILED: 'The camera refused the user name or password.',
   UNREACHABLE:

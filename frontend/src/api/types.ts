@@ -11,6 +11,24 @@ import type {
   CameraSchema,
   ProbeResultSchema,
 } from '../../../server/cameras/cameras.schemas';
+import type {
+  CopyResult,
+  DeleteBody,
+  DeleteResult,
+  EmptyResult,
+  FileEntrySchema,
+  ListingSchema,
+  MoveResult,
+  PathBody,
+  PathEntrySchema,
+  RenameBody,
+  RestoreBody,
+  RestoreResult,
+  TransferBody,
+  TrashEntrySchema,
+  TrashListSchema,
+} from '../../../server/files/files.schemas';
+import type { UploadQuery } from '../../../server/files/uploads/uploads.schemas';
 import type { HealthSchema } from '../../../server/health/health.schemas';
 import type { RoleSchema } from '../../../server/http/schemas';
 import type {
@@ -109,6 +127,43 @@ export type VaultHeaderBackupRequest = Static<typeof PasswordBody>;
 /** The key slot a passphrase was added to or changed in. */
 export type VaultSlotAnswer = Static<typeof SlotAnswer>;
 
+/** One row of a folder listing. `size` is in bytes (0 for folders); `mime` is null for folders. */
+export type FileEntry = Static<typeof FileEntrySchema>;
+/** file, dir, or other (a symlink or device planted by hand: shown, never followed). */
+export type FileEntryType = FileEntry['type'];
+/** GET /api/files: one page of a folder, folders first; `total` counts the whole folder. */
+export type FileListing = Static<typeof ListingSchema>;
+/** One entry with its API path, as GET /api/files/stat, mkdir and rename answer. */
+export type PathEntry = Static<typeof PathEntrySchema>;
+/** POST /api/files/mkdir. */
+export type MkdirRequest = Static<typeof PathBody>;
+/** POST /api/files/rename: a new name in the same folder. */
+export type RenameRequest = Static<typeof RenameBody>;
+/** POST /api/files/move and /copy: entries into the folder `to`. */
+export type TransferRequest = Static<typeof TransferBody>;
+/** POST /api/files/delete: to the trash unless `permanent`. */
+export type DeleteRequest = Static<typeof DeleteBody>;
+/** Answer of POST /api/files/move: what moved, and what failed with its code. */
+export type MoveAnswer = Static<typeof MoveResult>;
+/** Answer of POST /api/files/copy. */
+export type CopyAnswer = Static<typeof CopyResult>;
+/** Answer of POST /api/files/delete. */
+export type DeleteAnswer = Static<typeof DeleteResult>;
+/** One entry of a batch that failed, with the server's code and message. */
+export type BatchFailure = DeleteAnswer['failed'][number];
+/** One thing in the trash; `originalPath` is where it goes back to. */
+export type TrashEntry = Static<typeof TrashEntrySchema>;
+/** GET /api/trash. */
+export type TrashList = Static<typeof TrashListSchema>;
+/** POST /api/trash/restore. */
+export type RestoreRequest = Static<typeof RestoreBody>;
+/** Answer of POST /api/trash/restore. */
+export type RestoreAnswer = Static<typeof RestoreResult>;
+/** Answer of POST /api/trash/empty: how many entries went for good. */
+export type EmptyTrashAnswer = Static<typeof EmptyResult>;
+/** When an upload's name is taken: keep both ("name (2).ext"), replace the file, or skip (409). */
+export type UploadConflict = NonNullable<Static<typeof UploadQuery>['conflict']>;
+
 /** Every error response has this body. */
 export interface ApiErrorBody {
   code: string;
@@ -150,6 +205,18 @@ export type ServerErrorCode =
   | 'NOT_CONFIGURED'
   | 'HELPER_UNAVAILABLE'
   | 'NOT_SUPPORTED'
+  // Files and uploads.
+  | 'ALREADY_EXISTS'
+  | 'NOT_A_FOLDER'
+  | 'NOT_A_FILE'
+  | 'ROOT_REFUSED'
+  | 'INVALID_MOVE'
+  | 'INVALID_NAME'
+  | 'INVALID_PATH'
+  | 'SYMLINK_REFUSED'
+  | 'INSUFFICIENT_STORAGE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UPLOAD_EXPIRED'
   // Camera sources and probes.
   | 'INVALID_SOURCE'
   | 'AUTH_FAILED'

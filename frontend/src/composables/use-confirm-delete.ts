@@ -1,11 +1,12 @@
-// The "ask, confirm in a dialog, then delete" flow shared by the admin list pages: remembers which row is
-// about to go, locks that row while the request runs, closes the dialog and reports success to the page.
+// The "ask, confirm in a dialog, then delete" flow shared by the list pages: remembers what is about to go (a
+// row, or a batch of files keyed by a string), locks it while the request runs, closes the dialog and reports
+// success to the page.
 import { ref, shallowRef, type ShallowRef } from 'vue';
 import { useSubmit } from './use-submit';
 
-export function useConfirmDelete<T extends { id: number }>(options: {
+export function useConfirmDelete<T extends { id: K }, K extends number | string = number>(options: {
   /** Rows with a request in flight; the target is added while the delete runs. */
-  busy: Set<number>;
+  busy: Set<K>;
   /** Performs the delete; a failure is shown in the dialog, which stays open. */
   remove: (target: T) => Promise<void>;
   /** Called after a successful delete, once the dialog has closed. */

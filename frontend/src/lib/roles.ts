@@ -13,3 +13,6 @@ export const ROLE_DESCRIPTIONS: { readonly [R in Role]: string } = {
   editor: 'Can change files and settings, but not users',
   viewer: 'Can watch and browse, but not change anything',
 };
+
+/** Roles that may change files (upload, new folder, rename, move, copy, delete, trash); viewers only read. */
+export const FILE_WRITERS: readonly Role[] = ['admin', 'editor'];

@@ -60,6 +60,13 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'Vault' },
       },
       {
+        // Every role browses and downloads; editors and admins also change files (the page decides).
+        path: 'files',
+        name: 'files',
+        component: () => import('../pages/files-page.vue'),
+        meta: { title: 'Files' },
+      },
+      {
         path: 'cameras',
         name: 'cameras',
         component: () => import('../pages/cameras-page.vue'),
