@@ -13,7 +13,8 @@ fail() {
   poweroff -f
 }
 
-mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp || fail "cannot mount /tmp"
+# /tmp stays the overlay's (the host's /tmp seen read-only, writes kept in RAM): a fresh tmpfs there would
+# hide a checkout that lives under /tmp, and with it node, the agent and the server.
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || fail "cannot mount /run"
 mkdir -p /dev/pts /dev/shm /run/lock /run/vigil-guest
 mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts /dev/pts || fail "cannot mount /dev/pts"
