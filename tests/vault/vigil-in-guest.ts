@@ -62,13 +62,23 @@ export async function startVigilInGuest(
     },
   });
   const url = guest.url(GUEST_PORT);
+  // The setup link is printed before the port is listening, and QEMU's forward accepts (then drops) connections
+  // until it is: wait for both.
   let token: string | undefined;
-  for (let i = 0; i < 120 && token === undefined; i++) {
+  let healthy = false;
+  for (let i = 0; i < 240 && (token === undefined || !healthy); i++) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    token = /\/setup\?token=([A-Za-z0-9_-]+)/.exec(await run({ argv: ['cat', SERVER_LOG] }))?.[1];
+    token ??= /\/setup\?token=([A-Za-z0-9_-]+)/.exec(await run({ argv: ['cat', SERVER_LOG] }))?.[1];
+    healthy =
+      token !== undefined &&
+      (await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
   }
-  if (token === undefined)
+  if (token === undefined || !healthy) {
     throw new Error(`the server did not start:\n${await run({ argv: ['cat', SERVER_LOG] })}`);
+  }
   const json = { 'content-type': 'application/json' };
   const setup = await fetch(`${url}/api/setup`, {
     method: 'POST',
