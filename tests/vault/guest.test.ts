@@ -109,10 +109,16 @@ describe('vault test guest', () => {
   });
 
   it('runs background programs and forwards their ports to the host', async () => {
-    await run({ argv: ['sh', '-euc', 'mkdir -p /tmp/www; echo hello from the guest > /tmp/www/index.html'] });
+    await run({
+      argv: [
+        'sh',
+        '-euc',
+        'mkdir -p /run/vigil-test/www; echo hello from the guest > /run/vigil-test/www/index.html',
+      ],
+    });
     const { pid } = await guestOf().spawn({
-      argv: ['busybox', 'httpd', '-f', '-p', String(HTTP_PORT), '-h', '/tmp/www'],
-      logFile: '/tmp/httpd.log',
+      argv: ['busybox', 'httpd', '-f', '-p', String(HTTP_PORT), '-h', '/run/vigil-test/www'],
+      logFile: '/run/vigil-test/httpd.log',
     });
     let body = '';
     for (let attempt = 0; attempt < 50 && body === ''; attempt++) {

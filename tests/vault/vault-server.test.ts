@@ -111,7 +111,7 @@ describe('the LUKS2 vault in a dm-crypt guest, through the unprivileged server a
   it('safe lock: VAULT_BUSY with the holders, then a clean lock; mapper gone, no plaintext on the raw disk', async () => {
     const holder = await vm().spawn({
       user: 'vigil',
-      logFile: '/tmp/holder.log',
+      logFile: '/run/vigil-test/holder.log',
       argv: ['sh', '-c', `cd ${MOUNT}/files && exec sleep 300`],
     });
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -5,10 +5,10 @@ import { appRoot } from '../../server/config.js';
 import type { ExecRequest, Guest } from './guest.js';
 
 export const GUEST_PORT = 8080;
-export const SERVER_LOG = '/tmp/vigil-server.log';
-export const DATA_DIR = '/tmp/vigil-data';
+export const SERVER_LOG = '/run/vigil-test/vigil-server.log';
+export const DATA_DIR = '/run/vigil-test/vigil-data';
 const SECRETS_FILE = '/root/scan-secrets';
-const SCAN_LOG = '/tmp/secret-scan.log';
+const SCAN_LOG = '/run/vigil-test/secret-scan.log';
 
 export interface VigilInGuest {
   run(request: ExecRequest): Promise<string>;
@@ -37,7 +37,9 @@ export async function startVigilInGuest(
     if (result.code !== 0) throw new Error(`${request.argv.join(' ')} → ${result.code}: ${result.stderr}`);
     return result.stdout;
   };
-  await run({ argv: ['mkdir', '-p', '/etc/vigil'] });
+  // Scratch files live in the guest's own /run: its /tmp shows the host's, stale files of other runs included.
+  await run({ argv: ['mkdir', '-p', '/etc/vigil', '/run/vigil-test'] });
+  await run({ argv: ['chmod', '1777', '/run/vigil-test'] });
   await run({
     argv: ['sh', '-c', 'cat > /etc/vigil/vaultctl.conf'],
     stdin: `device=${vault.device}\nmapper=vigil-vault\nmount=${vault.mount}\nowner=vigil\n`,
@@ -85,7 +87,7 @@ export async function startVigilInGuest(
     headers: json,
     body: JSON.stringify({ ...admin, token }),
   });
-  if (setup.status !== 201) throw new Error(`setup failed: ${setup.status}`);
+  if (setup.status !== 201) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
   const login = await fetch(`${url}/api/auth/login`, {
     method: 'POST',
     headers: json,
@@ -181,7 +183,7 @@ export async function startSecretScanner(
     scan();`;
   await guest.spawn({
     argv: [path.join(appRoot(), '.runtime/node/bin/node'), '-e', code],
-    logFile: '/tmp/scanner.out',
+    logFile: '/run/vigil-test/scanner.out',
   });
   await vigil.run({ argv: ['touch', SCAN_LOG] });
   return {

@@ -14,9 +14,11 @@ fail() {
 }
 
 # /tmp stays the overlay's (the host's /tmp seen read-only, writes kept in RAM): a fresh tmpfs there would
-# hide a checkout that lives under /tmp, and with it node, the agent and the server.
+# hide a checkout that lives under /tmp, and with it node, the agent and the server. Tests keep their own
+# scratch files in /run/vigil-test, which only the guest sees.
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || fail "cannot mount /run"
-mkdir -p /dev/pts /dev/shm /run/lock /run/vigil-guest
+mkdir -p /dev/pts /dev/shm /run/lock /run/vigil-guest /run/vigil-test
+chmod 1777 /run/vigil-test
 mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts /dev/pts || fail "cannot mount /dev/pts"
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm || fail "cannot mount /dev/shm"
 # udev would create these; bash process substitution, `--key-file=-` and friends need them.
