@@ -85,4 +85,51 @@ describe('loadConfig', () => {
     expect(config.session).toEqual({ idleMs: 3_600_000, absoluteMs: 7 * 86_400_000 });
     expect(loadConfig({ VIGIL_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
   });
+
+  it('reads the vault: LUKS by default, LUKS Web Manager names as aliases, the dev directory only when allowed', () => {
+    expect(loadConfig({}, '/srv/vigil').vault).toEqual({
+      kind: 'luks',
+      device: null,
+      mapper: 'vigil-vault',
+      mount: '/srv/vigil/data/vault',
+      helper: '/usr/local/libexec/vigil-vaultctl',
+      pbkdf: null,
+    });
+    const aliases = loadConfig({
+      LUKS_DEVICE_PATH: '/dev/sdb1',
+      LUKS_MAPPER_NAME: 'secure',
+      LUKS_MOUNT_POINT: '/mnt/secure',
+      VIGIL_VAULT_PBKDF_MEMORY_KIB: '32',
+      VIGIL_VAULT_PBKDF_ITERATIONS: '4',
+    }).vault;
+    expect(aliases).toMatchObject({
+      device: '/dev/sdb1',
+      mapper: 'secure',
+      mount: '/mnt/secure',
+      pbkdf: { memoryKiB: 32, iterations: 4 },
+    });
+    // Vigil's own names win over the aliases.
+    expect(
+      loadConfig({ LUKS_DEVICE_PATH: '/dev/sdb1', VIGIL_VAULT_DEVICE: '/dev/sdc1' }).vault,
+    ).toMatchObject({
+      device: '/dev/sdc1',
+    });
+    expect(() => loadConfig({ VIGIL_VAULT: 'dir:/tmp/dev-vault' })).toThrow(/VIGIL_ALLOW_INSECURE_VAULT=1/);
+    expect(
+      loadConfig({
+        VIGIL_VAULT: 'dir:/tmp/dev-vault',
+        VIGIL_ALLOW_INSECURE_VAULT: '1',
+        VIGIL_DEV_VAULT_PASSPHRASE: 'p',
+      }).vault,
+    ).toEqual({ kind: 'dir', path: '/tmp/dev-vault', passphrase: 'p' });
+    for (const bad of [
+      { VIGIL_VAULT_DEVICE: 'relative/disk' },
+      { VIGIL_VAULT_NAME: 'bad name;rm' },
+      { VIGIL_VAULT_PBKDF_MEMORY_KIB: '32' },
+      { VIGIL_VAULTCTL: 'vaultctl' },
+      { VIGIL_VAULT: 'tmpfs' },
+    ]) {
+      expect(() => loadConfig(bad), JSON.stringify(bad)).toThrow(ConfigError);
+    }
+  });
 });

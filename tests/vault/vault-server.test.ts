@@ -208,6 +208,25 @@ describe('the LUKS2 vault in a dm-crypt guest, through the unprivileged server a
     expect(await vigil.run({ argv: ['ls', '-A', `${MOUNT}/files`] })).toBe('marker.txt\n');
   });
 
+  it('locks anyway with force while something holds the volume; the mapper closes once it lets go', async () => {
+    const holder = await vm().spawn({
+      user: 'vigil',
+      logFile: '/run/vigil-test/holder2.log',
+      argv: ['sh', '-c', `cd ${MOUNT}/files && exec sleep 300`],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await lock()).json['code']).toBe('VAULT_BUSY');
+    const forced = await lock(true);
+    expect(forced.status, JSON.stringify(forced.json)).toBe(200);
+    expect(forced.json['state']).toBe('locked');
+    expect(await vigil.run({ argv: ['ls', '-A', MOUNT] })).toBe('');
+    await vm().kill(holder.pid, 'SIGKILL');
+    await expect
+      .poll(async () => vigil.run({ argv: ['ls', '/dev/mapper'] }), { timeout: 20_000, interval: 500 })
+      .not.toContain('vigil-vault');
+    expect((await unlock(PASSPHRASE)).json['state']).toBe('unlocked');
+  });
+
   it('refuses writes once the volume is unmounted behind its back; nothing lands on the root disk', async () => {
     await vigil.run({ argv: ['umount', '-l', MOUNT] });
     const response = await vigil.upload('/', 'after-unplug.txt', Buffer.from('must not land'));
