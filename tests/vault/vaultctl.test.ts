@@ -110,7 +110,11 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(process.getuid?.() !== 0)('vigil-vaultctl on an image file', () => {
+describe('vigil-vaultctl on an image file', () => {
+  it('runs as root, as the helper does (npm test runs as root)', () => {
+    expect(process.getuid?.(), 'the vault tier needs root: run npm test as root, as CI does').toBe(0);
+  });
+
   it('reports a blank image and what the kernel can do', async () => {
     const status = await ctl(['status']);
     expect(status).toMatchObject({
@@ -241,21 +245,21 @@ describe.skipIf(process.getuid?.() !== 0)('vigil-vaultctl on an image file', () 
     expect(leftovers).toEqual([]);
   });
 
-  // A host with dm-crypt would really open it: the guest tests cover mappings.
-  it.skipIf(hasDeviceMapper)(
-    'answers a clean error, not a traceback, for what needs device-mapper',
-    async () => {
+  // The guest tests cover real mappings; here the answers that need no mapping, and without device-mapper
+  // (these machines) a clean error for opening instead of a traceback.
+  it('answers mapping verbs cleanly on this kernel, never with a traceback', async () => {
+    if (!hasDeviceMapper) {
       expect(await ctl(['open'], { passphrase: PASSPHRASE })).toMatchObject({
         ok: false,
         code: 'NO_DEVICE_MAPPER',
       });
-      expect(await ctl(['mount'])).toMatchObject({ ok: false, code: 'LOCKED' });
-      expect(await ctl(['mkfs'])).toMatchObject({ ok: false, code: 'LOCKED' });
-      expect(await ctl(['umount'])).toEqual({ ok: true, already: true, lazy: false });
-      expect(await ctl(['close'])).toEqual({ ok: true, already: true, deferred: false });
-      expect(await ctl(['holders'])).toEqual({ ok: true, mounted: false, holders: [] });
-    },
-  );
+    }
+    expect(await ctl(['mount'])).toMatchObject({ ok: false, code: 'LOCKED' });
+    expect(await ctl(['mkfs'])).toMatchObject({ ok: false, code: 'LOCKED' });
+    expect(await ctl(['umount'])).toEqual({ ok: true, already: true, lazy: false });
+    expect(await ctl(['close'])).toEqual({ ok: true, already: true, deferred: false });
+    expect(await ctl(['holders'])).toEqual({ ok: true, mounted: false, holders: [] });
+  });
 
   it('rejects bad arguments with exit 64', async () => {
     const cases = [
