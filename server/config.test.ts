@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +71,7 @@ describe('loadConfig', () => {
       certPath: path.join(dir, 'c.pem'),
       keyPath: path.join(dir, 'k.pem'),
     });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('parses proxies, host names and session lifetimes', () => {

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkCameraSource } from './camera-source.js';
 
 const mediaDir = mkdtempSync(path.join(tmpdir(), 'vigil-media-'));
@@ -9,6 +9,7 @@ mkdirSync(path.join(mediaDir, 'clips'));
 writeFileSync(path.join(mediaDir, 'clips', 'door.mp4'), 'x');
 writeFileSync(path.join(path.dirname(mediaDir), 'outside.mp4'), 'x');
 symlinkSync(path.join(path.dirname(mediaDir), 'outside.mp4'), path.join(mediaDir, 'escape.mp4'));
+afterAll(() => rmSync(mediaDir, { recursive: true, force: true }));
 
 const code = (fn: () => unknown) => {
   try {

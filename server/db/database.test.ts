@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -20,6 +20,7 @@ describe('database', () => {
     const tables = sqlite.prepare("select name from sqlite_master where type = 'table'").pluck().all();
     expect(tables).toEqual(expect.arrayContaining(['users', 'sessions', 'audit_log']));
     await database.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('stops with a MigrationError that names the failing migration', async () => {
@@ -38,6 +39,7 @@ describe('database', () => {
     expect((failure as Error).message).toContain('2026-01-02T00-broken');
     expect(String((failure as Error).cause)).toContain('disk on fire');
     await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('matches the committed migrations/schema.sql (run `npm run schema` after adding a migration)', async () => {
