@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Nullable } from '../http/schemas.js';
 
 const Kind = Type.Union(
   [Type.Literal('rtsp'), Type.Literal('v4l2'), Type.Literal('file'), Type.Literal('test')],
@@ -8,9 +9,6 @@ const Kind = Type.Union(
   },
 );
 const Transport = Type.Union([Type.Literal('tcp'), Type.Literal('udp')]);
-// Null first: fastify's validator coerces types, and a string branch tried first would turn null into "".
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([Type.Null(), schema]);
 
 /** Source fields shared by create, update and probe. Credentials are write-only. */
 const sourceFields = {

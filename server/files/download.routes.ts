@@ -8,7 +8,7 @@ import { errorResponses } from '../http/schemas.js';
 import type { RoutePlugin } from '../http/types.js';
 import { mimeOf } from './file-entry.js';
 import { DownloadQuery, ZipBody, ZipQuery } from './files.schemas.js';
-import { assertSafeName } from './path-safety.js';
+import { isSafeName } from './path-safety.js';
 
 /** Read size for downloads: fewer, larger reads than the 64 KiB default (measured in bench:files). */
 const READ_CHUNK = 512 * 1024;
@@ -129,7 +129,7 @@ export const downloadRoutes: RoutePlugin = async (app, { services }) => {
       } else if (stat.isDirectory()) {
         archive.append('', { name: `${name}/`, date: stat.mtime });
         for (const child of await readdir(abs)) {
-          if (child.startsWith('.vigil-partial-') || !isSafe(child)) continue;
+          if (child.startsWith('.vigil-partial-') || !isSafeName(child)) continue;
           await add(path.join(abs, child), `${name}/${child}`);
         }
       }
@@ -145,7 +145,7 @@ export const downloadRoutes: RoutePlugin = async (app, { services }) => {
           const name = entry.segments.at(-1);
           if (name === undefined) {
             for (const child of await readdir(entry.abs))
-              if (isSafe(child)) await add(path.join(entry.abs, child), child);
+              if (isSafeName(child)) await add(path.join(entry.abs, child), child);
           } else {
             await add(entry.abs, name);
           }
@@ -200,13 +200,4 @@ function byteRange(header: string | undefined, size: number): [number, number] |
     });
   }
   return [start, end];
-}
-
-function isSafe(name: string): boolean {
-  try {
-    assertSafeName(name);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -68,6 +68,11 @@ export function assertSafeName(name: string): string {
   return name;
 }
 
+/** True when `name` is acceptable as one entry's name (for filtering, where refusing is not the answer). */
+export function isSafeName(name: string): boolean {
+  return nameProblem(name) === null;
+}
+
 /** The segments of an API path (`/` → []); throws INVALID_PATH for anything that is not plainly one. */
 export function parseApiPath(input: string): string[] {
   if (typeof input !== 'string' || !input.startsWith('/')) throw invalidPath('Paths start with "/".');

@@ -47,3 +47,8 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
 }
 
 export const NoContent = Type.Null({ description: 'No content' });
+
+/** `null` or `schema`. Null first: fastify's validator coerces types, and a string branch tried first would turn
+ * null into "". */
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([Type.Null(), schema]);

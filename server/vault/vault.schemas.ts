@@ -1,9 +1,6 @@
 import { Type } from 'typebox';
+import { Nullable } from '../http/schemas.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/password-policy.js';
-
-// Null first: fastify's validator coerces types, and a string branch tried first would turn null into "".
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([Type.Null(), schema]);
 
 /** New vault passphrases: long enough to matter, short enough for cryptsetup, no control characters. */
 export const VAULT_PASSPHRASE_MIN_LENGTH = 12;
