@@ -1,22 +1,11 @@
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import {
-  createReadStream,
-  createWriteStream,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { open } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startBuiltServer, type ServerProcess } from '../tests/support/server-process.js';
+import { receiveFile, sendFile } from './transfer-client.js';
 
 /**
  * `npm run bench:files`: a 1 GiB upload (tus, one PATCH) and download through the HTTP API against `dd bs=1M
@@ -59,12 +48,6 @@ async function rssGrowth(task: () => Promise<unknown>): Promise<number> {
   return peak - start;
 }
 
-async function fsyncFile(file: string) {
-  const handle = await open(file, 'r+');
-  await handle.sync();
-  await handle.close();
-}
-
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'vigil-bench-files-'));
   server = await startBuiltServer({
@@ -96,52 +79,40 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** One HTTP request with node:http (leaner than fetch's web streams, so the client is not what is measured). */
-function request(
-  url: string,
-  options: { method: string; headers: Record<string, string>; body?: Readable },
-  onBody: (response: IncomingMessage) => Promise<unknown> = async (response) => response.resume(),
-): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(url, { method: options.method, headers: options.headers }, (response) => {
-      onBody(response).then(() => resolve(response), reject);
-    });
-    outgoing.on('error', reject);
-    if (options.body) options.body.pipe(outgoing);
-    else outgoing.end();
-  });
-}
-
-async function upload(file: string, name: string) {
+async function upload(file: string, name: string, size = SIZE) {
   const metadata = `filename ${Buffer.from(name).toString('base64')},path ${Buffer.from('/').toString('base64')}`;
-  const created = await request(`${server.url}/api/uploads`, {
+  const created = await fetch(`${server.url}/api/uploads`, {
     method: 'POST',
-    headers: { cookie, 'tus-resumable': '1.0.0', 'upload-length': String(SIZE), 'upload-metadata': metadata },
+    headers: { cookie, 'tus-resumable': '1.0.0', 'upload-length': String(size), 'upload-metadata': metadata },
   });
-  if (created.statusCode !== 201) throw new Error(`tus create ${created.statusCode}`);
-  const location = new URL(created.headers.location ?? '', server.url).href;
-  const patched = await request(location, {
+  if (created.status !== 201) throw new Error(`tus create ${created.status}`);
+  const location = new URL(created.headers.get('location') ?? '', server.url).href;
+  const patched = await sendFile(location, {
     method: 'PATCH',
     headers: {
       cookie,
       'tus-resumable': '1.0.0',
       'upload-offset': '0',
       'content-type': 'application/offset+octet-stream',
-      'content-length': String(SIZE),
+      'content-length': String(size),
     },
-    body: createReadStream(file, { highWaterMark: 1024 * 1024 }),
+    file,
+    size,
   });
-  if (patched.statusCode !== 204) throw new Error(`tus patch ${patched.statusCode}`);
+  if (patched.status !== 204) throw new Error(`tus patch ${patched.status}`);
 }
 
-async function download(name: string, target: string) {
-  const response = await request(
-    `${server.url}/api/files/download?path=/${name}`,
-    { method: 'GET', headers: { cookie } },
-    (incoming) => pipeline(incoming, createWriteStream(target, { highWaterMark: 1024 * 1024 })),
+async function download(name: string, target: string, size = SIZE) {
+  const { hostname, port } = new URL(server.url);
+  const received = await receiveFile(
+    hostname,
+    Number(port),
+    `/api/files/download?path=/${name}`,
+    { cookie },
+    target,
   );
-  if (response.statusCode !== 200) throw new Error(`download ${response.statusCode}`);
-  await fsyncFile(target);
+  if (received.status !== 200 || received.bytes !== size)
+    throw new Error(`download ${received.status}, ${received.bytes} bytes`);
 }
 
 async function load(url: string) {
@@ -159,6 +130,12 @@ it('measures file transfer, zip and listing against their baselines', async () =
   const down: number[] = [];
   let uploadRss = 0;
   let downloadRss = 0;
+  // One small transfer each way first: the server's first upload and download load their code, which is not
+  // what the RSS growth of a 1 GiB transfer is meant to show.
+  const warm = path.join(work, 'warm.bin');
+  execFileSync('dd', ['if=/dev/urandom', `of=${warm}`, 'bs=1M', 'count=16', 'status=none']);
+  await upload(warm, 'warm.bin', 16 * 1024 ** 2);
+  await download('warm.bin', path.join(work, 'warm-down.bin'), 16 * 1024 ** 2);
   for (let round = 0; round < ROUNDS; round++) {
     dropCaches();
     dd.push(

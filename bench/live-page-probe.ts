@@ -53,3 +53,53 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
+
+/** Milestones of a page load on its way to the first frame, in ms from navigation start (first occurrence). */
+export const TIMELINE_STEPS = [
+  'domContentLoaded',
+  'camerasListed',
+  'socketOpen',
+  'offer',
+  'answer',
+  'iceConnected',
+  'connected',
+  'videoData',
+] as const;
+export type Timeline = Partial<Record<(typeof TIMELINE_STEPS)[number], number>>;
+
+/**
+ * An init script that records a page's way to its first frame in `window.__timeline`: the app's WebSocket and
+ * peer connection are wrapped to note when they open, get the offer, answer and connect, and the first
+ * `loadeddata` of any <video>. Run before the app's own code, so nothing is missed.
+ */
+export function timelineScript(): string {
+  return `(() => {
+    const timeline = (window.__timeline = {});
+    const mark = (step) => { if (!(step in timeline)) timeline[step] = performance.now(); };
+    document.addEventListener('DOMContentLoaded', () => mark('domContentLoaded'));
+    document.addEventListener('loadeddata', (event) => { if (event.target.tagName === 'VIDEO') mark('videoData'); }, true);
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if (/\\/api\\/cameras(\\?|$)/.test(entry.name)) mark('camerasListed');
+      }
+    }).observe({ type: 'resource', buffered: true });
+    const NativeSocket = window.WebSocket;
+    window.WebSocket = class extends NativeSocket {
+      constructor(...args) { super(...args); this.addEventListener('open', () => mark('socketOpen')); }
+    };
+    const NativePeer = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends NativePeer {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('iceconnectionstatechange', () => {
+          if (this.iceConnectionState === 'connected') mark('iceConnected');
+        });
+        this.addEventListener('connectionstatechange', () => {
+          if (this.connectionState === 'connected') mark('connected');
+        });
+      }
+      setRemoteDescription(...args) { mark('offer'); return super.setRemoteDescription(...args); }
+      setLocalDescription(...args) { mark('answer'); return super.setLocalDescription(...args); }
+    };
+  })()`;
+}

@@ -11,6 +11,7 @@ import { authRoutes } from './auth/auth.routes.js';
 import { appRoot, type Config } from './config.js';
 import { openDatabase, type OpenDatabase } from './db/database.js';
 import { healthRoutes } from './health/health.routes.js';
+import { apiHeaders } from './http/api-headers.js';
 import { registerAccessControl, type RegisteredRoute } from './http/access.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -141,9 +142,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const routes = registerAccessControl(app, services.sessions);
   app.decorate('vigil', { services, database, routes, janus: media?.janus ?? null, live });
   app.addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) {
-      void reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+      void reply.headers(apiHeaders(request));
+    } else {
+      void reply.header('x-request-id', request.id);
     }
   });
 

@@ -1,4 +1,5 @@
 import { AppError, notFound } from '../errors.js';
+import { writeHijackedHead } from '../http/api-headers.js';
 import { errorResponses } from '../http/schemas.js';
 import type { RoutePlugin } from '../http/types.js';
 import { CameraIdParams } from './cameras.schemas.js';
@@ -54,15 +55,12 @@ export const cameraStillsRoutes: RoutePlugin = async (app, { services }) => {
       await ensureCamera(id);
       if (!fleet) throw noFrame();
       // Headers go out at once; each new still is written as one part. Slow readers skip frames (latest wins).
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
+      void reply.headers({
         'content-type': `multipart/x-mixed-replace; boundary=${BOUNDARY}`,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-        'x-request-id': request.id,
         connection: 'close',
       });
+      writeHijackedHead(request, reply, 200);
+      const raw = reply.raw;
       raw.flushHeaders();
       const write = (jpeg: Uint8Array) => {
         if (raw.writableNeedDrain) return;

@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -94,6 +95,31 @@ describe('files: reading', () => {
     expect(
       (await get(viewer, '/api/files/download?path=/notes.txt', { 'if-none-match': etag })).statusCode,
     ).toBe(304);
+  });
+
+  it('sends files of several read buffers whole and in any range, never cached; HEAD sends no body', async () => {
+    // 2.5 MiB plus a byte: three 1 MiB reads, the last one short, through both alternating buffers.
+    const content = randomBytes(2.5 * 1024 * 1024 + 1);
+    writeFileSync(path.join(filesDir, 'big.bin'), content);
+    const url = '/api/files/download?path=/big.bin';
+    const full = await get(viewer, url);
+    expect(full.statusCode).toBe(200);
+    expect(full.headers['content-length']).toBe(String(content.length));
+    expect(full.headers['cache-control']).toBe('no-store');
+    expect(full.headers['x-request-id']).toBeTruthy();
+    expect(full.rawPayload.equals(content)).toBe(true);
+    // A range across the first buffer boundary and into the third read.
+    const [start, end] = [1024 * 1024 - 5, 2 * 1024 * 1024 + 7];
+    const part = await get(viewer, url, { range: `bytes=${start}-${end}` });
+    expect(part.statusCode).toBe(206);
+    expect(part.rawPayload.equals(content.subarray(start, end + 1))).toBe(true);
+    const head = await t.inject({ method: 'HEAD', url, headers: { cookie: viewer } });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-length']).toBe(String(content.length));
+    expect(head.rawPayload.length).toBe(0);
+    writeFileSync(path.join(filesDir, 'empty.txt'), '');
+    const empty = await get(viewer, '/api/files/download?path=/empty.txt');
+    expect([empty.statusCode, empty.rawPayload.length]).toEqual([200, 0]);
   });
 
   it('previews safe types inline; never renders SVG or HTML', async () => {

@@ -1,6 +1,7 @@
 import { ERRORS, MemoryLocker, Metadata, Server, type CancellationContext } from '@tus/server';
 import type { FastifyBaseLogger } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, unauthenticated } from '../../errors.js';
@@ -8,6 +9,7 @@ import { storageError } from '../file-copy.js';
 import type { FilesService } from '../files.service.js';
 import { finalizeUpload } from './finalize-upload.js';
 import type { InFlight } from './in-flight.js';
+import { requestBodyStream } from './request-body-stream.js';
 import { payloadTooLarge, resolveUploadTarget, type UploadedEntry } from './upload-target.js';
 import { assertRoom, UPLOAD_ID, uploadNotFound, type VaultUploadStore } from './upload-store.js';
 
@@ -62,8 +64,19 @@ function errorResponse(failure: unknown, log: FastifyBaseLogger): { status_code:
   return jsonError(500, 'INTERNAL', 'Something went wrong on the server; the log has the details.');
 }
 
-/** tus answers some refusals itself (412 without Tus-Resumable, 400 for a malformed header): JSON them too. */
+/**
+ * tus with two changes: refusals it answers itself (412 without Tus-Resumable, 400 for a malformed header) are
+ * JSON too, and request bodies reach it without srvx's per-chunk copy (see requestBodyStream).
+ */
 class VigilTusServer extends Server {
+  override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const request = new NodeRequest({ req, res });
+    if (req.method === 'PATCH' || req.method === 'POST') {
+      Object.defineProperty(request, 'body', { value: requestBodyStream(req), configurable: true });
+    }
+    await sendNodeResponse(res, await this.handleWeb(request));
+  }
+
   override async write(context: CancellationContext, headers: Headers, status: number, body = '') {
     if (status < 400) return super.write(context, headers, status, body);
     headers.set('Content-Type', 'application/json; charset=utf-8');

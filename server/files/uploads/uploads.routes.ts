@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { AppError } from '../../errors.js';
 import { requireUser } from '../../http/access.js';
+import { apiHeaders } from '../../http/api-headers.js';
 import { errorResponses } from '../../http/schemas.js';
 import type { RoutePlugin } from '../../http/types.js';
 import { TUS_PATH, UPLOADED_PATH_HEADER } from './tus-uploads.js';
@@ -55,9 +56,7 @@ export const uploadsRoutes: RoutePlugin = async (app, { services }) => {
           .send();
       }
       // Hijacked replies skip the app's onSend hook: give tus's answers the same headers as every API answer.
-      reply.raw.setHeader('x-request-id', request.id);
-      reply.raw.setHeader('cache-control', 'no-store');
-      reply.raw.setHeader('x-content-type-options', 'nosniff');
+      for (const [name, value] of Object.entries(apiHeaders(request))) reply.raw.setHeader(name, value);
       reply.hijack();
       await uploads.tus.handle(request.raw, reply.raw, userId);
       return undefined;
