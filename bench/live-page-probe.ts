@@ -13,13 +13,19 @@ export function stampDecoderScript(): string {
 }
 
 /**
+ * A frame at most this old counts as live. The first frame a new viewer sees is the keyframe Janus kept for
+ * it (`videobufferkf`), up to a GOP old, so the first frame and the first live frame are told apart.
+ */
+export const LIVE_FRAME_MS = 150;
+
+/**
  * Starts sampling glass-to-glass delay on the page: for every frame the element shows, read the stamp from the
  * top band and push Date.now() − stamp. `selector` is a <video> (frames via requestVideoFrameCallback) or an
  * <img> (MJPEG: polled on every animation frame, a sample when the stamp changes).
  */
 export function samplerScript(selector: string): string {
   return `(() => {
-    window.__samples = []; window.__firstFrameMs = null;
+    window.__samples = []; window.__firstFrameMs = null; window.__firstLiveMs = null;
     const canvas = document.createElement('canvas');
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     let last = null;
@@ -32,6 +38,7 @@ export function samplerScript(selector: string): string {
       if (stamp === null || stamp === last) return;
       last = stamp;
       if (window.__firstFrameMs === null) window.__firstFrameMs = performance.now();
+      if (window.__firstLiveMs === null && Date.now() - stamp <= ${LIVE_FRAME_MS}) window.__firstLiveMs = performance.now();
       window.__samples.push(Date.now() - stamp);
     };
     const wait = () => {

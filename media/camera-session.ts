@@ -12,7 +12,7 @@ import {
   type MediaErrorCode,
   type StartMessage,
 } from './protocol.js';
-import { LiveStats } from './stats.js';
+import { isKeyframe, LiveStats } from './stats.js';
 import { createPatternRenderer } from './test-pattern/pattern.js';
 import { startTicker, type Ticker } from './test-pattern/ticker.js';
 
@@ -21,6 +21,8 @@ const SEEK_FLUSH = 1;
 const SEEK_SEGMENT = 8;
 /** Of READY_TIMEOUT_MS, what the probe may use: the rest is for the camera pipeline's first frame. */
 const PROBE_BUDGET_MS = READY_TIMEOUT_MS - 3_000;
+/** Keyframe requests closer together than this are merged (see requestKeyframe). */
+const KEYFRAME_GAP_MS = 250;
 
 /** Called once when the session cannot go on: the worker reports the error and exits non-zero. */
 export type FatalHandler = (code: MediaErrorCode, message: string) => void;
@@ -41,6 +43,8 @@ export class CameraSession {
   private stopped = false;
   private seekedToSegment = false;
   private lastStillAt = 0;
+  private lastKeyframeRequest = 0;
+  private keyframeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly start: StartMessage,
@@ -85,7 +89,7 @@ export class CameraSession {
           transcoded: description.transcoded,
         });
       }
-      this.stats.frame(buffer.length, caps['width'], caps['height']);
+      this.stats.frame(buffer.length, caps['width'], caps['height'], isKeyframe(buffer));
     });
     runner.pull(NAMES.stills, (jpeg, caps) => this.onStill(jpeg, caps['width'], caps['height']));
     runner.play();
@@ -97,9 +101,27 @@ export class CameraSession {
     this.timers.push(setInterval(() => this.tick(), STATS_INTERVAL_MS));
   }
 
+  /**
+   * Asks the encoder for a keyframe on the live branch (see KeyframeMessage). Requests closer together than
+   * KEYFRAME_GAP_MS are merged into one at the end of the gap, which still comes after each of them: a wall
+   * of viewers opening at once costs a few keyframes, not one each.
+   */
+  requestKeyframe(): void {
+    if (this.keyframeTimer !== null) return;
+    const wait = this.lastKeyframeRequest + KEYFRAME_GAP_MS - Date.now();
+    const send = () => {
+      this.keyframeTimer = null;
+      this.lastKeyframeRequest = Date.now();
+      if (!this.stopped) this.runner?.forceKeyUnit(NAMES.liveQueue);
+    };
+    if (wait <= 0) send();
+    else this.keyframeTimer = setTimeout(send, wait);
+  }
+
   /** Stops the pipeline; resolves true once GStreamer's threads are released (safe to exit). */
   async stop(): Promise<boolean> {
     this.stopped = true;
+    if (this.keyframeTimer !== null) clearTimeout(this.keyframeTimer);
     this.ticker?.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.probe?.cancel();

@@ -47,6 +47,9 @@ declare module 'gstreamer-superficial' {
     /** Seeks to `seconds` (truncated to an integer) with GstSeekFlags (1 flush, 4 key unit, 8 segment). */
     seek(seconds: number, flags: number): boolean;
     sendEOS(): void;
+    /** Pushes an upstream GstForceKeyUnit event (all headers, `count`) from the sink pad of the named element.
+     * The element must exist: the binding does not check. */
+    forceKeyUnit(name: string, count: number): boolean;
     findChild(name: string): Element | undefined;
     /** Pops bus messages on a thread-pool thread, one callback each, for as long as the pipeline is not NULL. */
     pollBus(callback: (message: BusMessage) => void): void;

@@ -1,6 +1,6 @@
 /**
  * The typed channel between the server (supervisor) and one camera worker, carried over Node's IPC with
- * `serialization: 'advanced'` (so JPEG stills travel as binary). Server → worker: `start` once, then `stop`.
+ * `serialization: 'advanced'` (so JPEG stills travel as binary). Server → worker: `start` once, `keyframe` when a viewer joins, then `stop`.
  * Worker → server: `ready` within READY_TIMEOUT_MS of `start`, `stats` every STATS_INTERVAL_MS, `still` at the
  * stills rate, `error` with a code. The worker exits when the channel closes (the server died).
  */
@@ -65,7 +65,17 @@ export interface ProbeMessage {
   timeoutMs: number;
 }
 
-export type ServerToWorker = StartMessage | ProbeMessage | { type: 'stop' };
+/**
+ * A viewer just joined: make the live branch's next frame a keyframe. Janus hands a new viewer the last keyframe
+ * it kept, up to a GOP old, and then the current frames, which refer to frames that viewer never got; the
+ * picture is only right again from the next keyframe. Encoded branches (x264) obey at once; an H.264 camera
+ * passed through gets the request upstream, which an RTSP camera may ignore.
+ */
+export interface KeyframeMessage {
+  type: 'keyframe';
+}
+
+export type ServerToWorker = StartMessage | ProbeMessage | KeyframeMessage | { type: 'stop' };
 
 /** Stable error codes a worker reports; the API shows them as they are. */
 export type MediaErrorCode =
@@ -95,6 +105,8 @@ export type WorkerToServer =
       height: number | null;
       /** Epoch ms of the newest frame, or null before the first. */
       lastFrameAt: number | null;
+      /** Keyframes (IDR) on the live branch over the last interval. */
+      keyframes: number;
     }
   | { type: 'still'; jpeg: Uint8Array; width: number; height: number; at: number }
   | {

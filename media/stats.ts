@@ -8,6 +8,7 @@ export type StatsMessage = Extract<WorkerToServer, { type: 'stats' }>;
  */
 export class LiveStats {
   private frames = 0;
+  private keyframes = 0;
   private bytes = 0;
   private width: number | null = null;
   private height: number | null = null;
@@ -19,8 +20,9 @@ export class LiveStats {
   }
 
   /** Counts one encoded frame of `size` bytes; `width`/`height` from its caps when they say. */
-  frame(size: number, width: unknown, height: unknown): void {
+  frame(size: number, width: unknown, height: unknown, keyframe = false): void {
     this.frames += 1;
+    if (keyframe) this.keyframes += 1;
     this.bytes += size;
     this.lastFrameAt = this.now();
     if (typeof width === 'number' && width > 0) this.width = width;
@@ -42,10 +44,30 @@ export class LiveStats {
       width: this.width,
       height: this.height,
       lastFrameAt: this.lastFrameAt,
+      keyframes: this.keyframes,
     };
     this.frames = 0;
+    this.keyframes = 0;
     this.bytes = 0;
     this.intervalStart = at;
     return message;
   }
+}
+
+/** NAL unit types of H.264 (ITU-T H.264 table 7-1) that tell a frame's kind. */
+const NAL_SLICE = 1;
+const NAL_IDR_SLICE = 5;
+
+/**
+ * True when an H.264 access unit in Annex B byte-stream form is a keyframe: its first slice is an IDR slice.
+ * Parameter sets and SEI before the slice are skipped; the scan stops at the first slice.
+ */
+export function isKeyframe(accessUnit: Uint8Array): boolean {
+  for (let i = 2; i < accessUnit.length - 1; i++) {
+    if (accessUnit[i] !== 1 || accessUnit[i - 1] !== 0 || accessUnit[i - 2] !== 0) continue;
+    const type = (accessUnit[i + 1] ?? 0) & 0x1f;
+    if (type === NAL_IDR_SLICE) return true;
+    if (type === NAL_SLICE) return false;
+  }
+  return false;
 }

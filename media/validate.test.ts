@@ -10,9 +10,10 @@ const start = {
 };
 
 describe('parseServerMessage', () => {
-  it('accepts start, probe and stop', () => {
+  it('accepts start, probe, keyframe and stop', () => {
     expect(parseServerMessage(start)).toEqual(start);
     expect(parseServerMessage({ type: 'stop' })).toEqual({ type: 'stop' });
+    expect(parseServerMessage({ type: 'keyframe', extra: 1 })).toEqual({ type: 'keyframe' });
     expect(
       parseServerMessage({ type: 'probe', source: { kind: 'file', path: '/m/a.mp4' }, timeoutMs: 5000 }),
     ).toEqual({ type: 'probe', source: { kind: 'file', path: '/m/a.mp4' }, timeoutMs: 5000 });

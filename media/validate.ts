@@ -117,6 +117,8 @@ export function parseServerMessage(value: unknown): ServerToWorker {
   switch (value['type']) {
     case 'stop':
       return { type: 'stop' };
+    case 'keyframe':
+      return { type: 'keyframe' };
     case 'probe':
       return {
         type: 'probe',
@@ -142,6 +144,6 @@ export function parseServerMessage(value: unknown): ServerToWorker {
       };
     }
     default:
-      throw new BadConfigError('message type must be start, probe or stop');
+      throw new BadConfigError('message type must be start, probe, keyframe or stop');
   }
 }

@@ -56,6 +56,11 @@ function handle(message: ServerToWorker): void {
     void shutdown(0);
     return;
   }
+  if (message.type === 'keyframe') {
+    // Before the pipeline runs there is nothing to ask; its first frame is a keyframe anyway.
+    session?.requestKeyframe();
+    return;
+  }
   if (busy) {
     channel.error('BAD_CONFIG', `unexpected ${message.type}: this worker is already running`, false);
     return;

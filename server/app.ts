@@ -113,6 +113,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         hub: services.hub,
         cameraWatchable: (id) => services.cameras.watchable(id),
         iceServers: iceServersFor(config.webrtc),
+        onViewerStarted: (id) => services.fleet?.requestKeyframe(id),
         log: app.log,
       })
     : null;

@@ -66,6 +66,16 @@ export class PipelineRunner {
     return element;
   }
 
+  /**
+   * Sends an upstream force-key-unit event from the sink pad of `name`: the encoder above it makes its next
+   * frame a keyframe (an RTSP source may pass the request on to the camera, or ignore it).
+   */
+  forceKeyUnit(name: string): void {
+    if (this.stopped) return;
+    this.element(name); // the binding dereferences the element unchecked: it must exist
+    this.pipeline.forceKeyUnit(name, 1);
+  }
+
   appsrc(name: string): AppSrc {
     const element = this.element(name);
     if (typeof element['push'] !== 'function') throw new PipelineBuildError(`${name} is not an appsrc`);

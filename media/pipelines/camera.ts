@@ -18,6 +18,8 @@ export const NAMES = {
   /** Tee of decoded I420 frames (encoder, stills); absent on H.264 passthrough. */
   raw: 'raw',
   udp: 'rtp',
+  /** The live branch's queue, whose sink pad sends keyframe requests up to the encoder (or the source). */
+  liveQueue: 'liveq',
   stats: 'stats',
   stills: 'stills',
   /** Extension point for recording: a fakesink on a leaky queue today. */
@@ -87,7 +89,7 @@ function encodedBranches(): Chain[] {
   return [
     [
       ref(NAMES.encoded),
-      el('queue', {}, 'liveq'),
+      el('queue', {}, NAMES.liveQueue),
       el('rtph264pay', { 'config-interval': -1, pt: 96 }),
       el('udpsink', { sync: false, async: false }, NAMES.udp),
     ],

@@ -72,6 +72,11 @@ export function createCameraFleet(options: CameraFleetOptions) {
       workers.get(cameraId)?.worker.restartNow();
     },
 
+    /** Asks a camera for a keyframe on its live branch (a viewer just joined); nothing if it is not running. */
+    requestKeyframe: (cameraId: number): void => {
+      workers.get(cameraId)?.worker.requestKeyframe();
+    },
+
     runtime: (cameraId: number): CameraRuntime | undefined => workers.get(cameraId)?.worker.runtime,
 
     latestStill: (cameraId: number): Still | undefined => stills.get(cameraId),

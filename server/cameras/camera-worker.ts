@@ -103,6 +103,11 @@ export class CameraWorker {
     else if (!this.stopped) void this.spawn();
   }
 
+  /** Asks the running worker for a keyframe (see media's KeyframeMessage). */
+  requestKeyframe(): void {
+    this.send({ type: 'keyframe' });
+  }
+
   /** Stops for good: asks the worker to stop, then SIGTERM, then SIGKILL. Safe to call twice. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -51,9 +51,14 @@ export function createLiveService(deps: {
   /** Whether a camera exists and is switched on. */
   cameraWatchable: (cameraId: number) => Promise<boolean>;
   iceServers: IceServer[];
+  /**
+   * A viewer's media just started. Janus gives it the keyframe it kept (up to a GOP old) and then frames that
+   * refer to ones this viewer never got, so the camera is asked for a fresh keyframe now.
+   */
+  onViewerStarted: (cameraId: number) => void;
   log: FastifyBaseLogger;
 }) {
-  const { janus, hub, cameraWatchable, iceServers, log } = deps;
+  const { janus, hub, cameraWatchable, iceServers, onViewerStarted, log } = deps;
   const sessions = new Map<string, LiveSession>();
 
   const end = (session: LiveSession, reason: LiveEndReason, message?: string) => {
@@ -116,7 +121,10 @@ export function createLiveService(deps: {
         if (early) early.push(candidate);
         else forward(candidate);
       });
-      viewer.on('webrtcup', () => client.send({ type: 'live.started', sessionId: session.id }));
+      viewer.on('webrtcup', () => {
+        onViewerStarted(session.cameraId);
+        client.send({ type: 'live.started', sessionId: session.id });
+      });
       viewer.on('hangup', (reason) => end(session, 'hangup', reason));
       viewer.on('closed', () => end(session, 'sfu-restarted'));
       const jsep = await viewer.watch();

@@ -92,6 +92,27 @@ describe('identity in the browser: setup → login → users → roles → logou
     await page.waitForURL(/\/login/);
   });
 
+  it('sends a signed-out visitor of a bookmarked camera page to sign in, and back there after', async () => {
+    // A fresh tab: its first page fetches the camera list along with the session check, and that 401 must not
+    // read as a session that just expired.
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const cameraLists: number[] = [];
+    tab.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/cameras') cameraLists.push(response.status());
+    });
+    await tab.goto(`${server.url}/live/1`);
+    await tab.waitForURL(/\/login\?redirect=(%2F|\/)live(%2F|\/)1$/);
+    expect(cameraLists).toEqual([401]);
+    await expect.poll(() => tab.getByTestId('login-submit').isVisible()).toBe(true);
+    expect(await tab.getByText(/session has expired|session was ended/).count()).toBe(0);
+    await tab.getByTestId('login-username').fill(VIEWER.username);
+    await tab.getByTestId('login-password').fill(VIEWER.password);
+    await tab.getByTestId('login-submit').click();
+    await tab.waitForURL(/\/live\/1$/);
+    await expect.poll(() => cameraLists.at(-1)).toBe(200);
+    await tab.close();
+  });
+
   it('works on a phone-sized screen', async () => {
     const phone = await browser.newPage({ viewport: { width: 375, height: 740 } });
     await phone.goto(`${server.url}/login`);

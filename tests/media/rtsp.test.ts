@@ -127,6 +127,11 @@ describe('camera worker: RTSP', () => {
       expect(jpegInfo(still.jpeg)).toEqual({ width: 320, height: 240 });
       const stats = await worker.waitFor('stats', 3_000, (m) => m.fps > 0);
       expect(stats).toMatchObject({ width: 320, height: 240 });
+      // A keyframe request goes up to the RTSP source, which need not obey; the stream just goes on.
+      worker.send({ type: 'keyframe' });
+      const after = rtp.packets.length;
+      expect(await until(() => rtp.packets.length - after > 30, 3_000)).toBe(true);
+      expect(worker.messages.filter((m) => m.type === 'error')).toEqual([]);
     } finally {
       worker.kill();
       rtp.close();

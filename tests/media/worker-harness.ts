@@ -124,7 +124,8 @@ export async function until(condition: () => boolean, timeoutMs: number): Promis
 
 export interface RtpListener {
   port: number;
-  packets: { at: number; payloadType: number; nalTypes: number[] }[];
+  /** `timestamp` is the RTP timestamp: one per frame, whatever the number of packets or slices. */
+  packets: { at: number; payloadType: number; timestamp: number; nalTypes: number[] }[];
   /** Every packet's raw bytes also go here (for forwarding to a decoder). */
   onPacket?: (packet: Buffer) => void;
   close(): void;
@@ -156,6 +157,7 @@ export async function startRtpListener(): Promise<RtpListener> {
     listener.packets.push({
       at: Date.now(),
       payloadType: (packet[1] ?? 0) & 0x7f,
+      timestamp: packet.readUInt32BE(4),
       nalTypes: nalTypes(packet.subarray(12 + 4 * csrc)),
     });
     listener.onPacket?.(packet);

@@ -66,6 +66,38 @@ describe('camera worker: test camera 1280x720 @ 30', () => {
     expect(types).toContain(5); // IDR
   });
 
+  it('makes a keyframe at once when asked (a viewer joined), merging requests closer than 250 ms', async () => {
+    /** Arrival times of the keyframes (IDR frames, by RTP timestamp) that started at or after `since`. */
+    const keyframesSince = (since: number) => {
+      const firsts = new Map<number, number>();
+      for (const p of rtp.packets) {
+        if (p.at >= since && p.nalTypes.includes(5) && !firsts.has(p.timestamp))
+          firsts.set(p.timestamp, p.at);
+      }
+      return [...firsts.values()];
+    };
+    // The GOP is a second: asked for 1.5 s after a keyframe, the next natural one is still 0.5 s away.
+    const natural = Date.now();
+    await until(() => keyframesSince(natural).length > 0, 2_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const asked = Date.now();
+    worker.send({ type: 'keyframe' });
+    expect(await until(() => keyframesSince(asked).length > 0, 2_000)).toBe(true);
+    const delay = (keyframesSince(asked)[0] ?? Infinity) - asked;
+    console.info(`test camera: keyframe request → IDR on the wire ${delay} ms`);
+    expect(delay).toBeLessThan(200);
+
+    // Five requests within 50 ms: one keyframe now, one more at the end of the gap, nothing per request.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const burst = Date.now();
+    for (let i = 0; i < 5; i++) {
+      worker.send({ type: 'keyframe' });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(keyframesSince(burst).length).toBe(2);
+  });
+
   it('reports stats every second at about the configured rate', async () => {
     const stats = await until(() => worker.messages.filter((m) => m.type === 'stats').length >= 3, 5_000);
     expect(stats).toBe(true);

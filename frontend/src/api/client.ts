@@ -288,7 +288,9 @@ export const api = {
 
   listAudit: async (limit: number) => (await requestJson('GET', `/api/audit?limit=${limit}`)) as AuditPage,
 
-  listCameras: async () => (await requestJson('GET', '/api/cameras')) as Camera[],
+  /** `speculative`: sent before the session is known (a page's first load); a 401 then is an answer, not a lost session. */
+  listCameras: async (speculative = false) =>
+    (await requestJson('GET', '/api/cameras', { sessionCheck: speculative })) as Camera[],
   getCamera: async (id: number) => (await requestJson('GET', `/api/cameras/${id}`)) as Camera,
   createCamera: async (body: CreateCameraRequest) =>
     (await requestJson('POST', '/api/cameras', { body })) as Camera,

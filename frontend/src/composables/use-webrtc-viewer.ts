@@ -18,6 +18,7 @@ import { isLiveError, LiveError } from '../api/live-error';
 import type { LiveIceCandidate } from '../api/types';
 import { randomId } from '../lib/secure-context';
 import {
+  answerAsDtlsServer,
   CandidateQueue,
   EarlyCandidates,
   endReasonKind,
@@ -223,11 +224,12 @@ export function useWebrtcViewer(cameraId: MaybeRefOrGetter<number>, options: Web
       await peer.setRemoteDescription(offer.jsep);
       if (mine !== attempt) return;
       for (const candidate of remoteCandidates.open()) applyCandidate(peer, candidate);
-      const answer = await peer.createAnswer();
+      const created = await peer.createAnswer();
+      const answer = { type: created.type, sdp: answerAsDtlsServer(created.sdp ?? '') };
       if (mine !== attempt) return;
       await peer.setLocalDescription(answer);
       if (mine !== attempt) return;
-      socket.send({ type: 'live.answer', sessionId, jsep: { type: 'answer', sdp: answer.sdp ?? '' } });
+      socket.send({ type: 'live.answer', sessionId, jsep: { type: 'answer', sdp: answer.sdp } });
       answerSent = true;
       const early = localCandidates;
       localCandidates = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  answerAsDtlsServer,
   CandidateQueue,
   EarlyCandidates,
   endReasonProblem,
@@ -223,5 +224,30 @@ describe('EarlyCandidates', () => {
     const early = new EarlyCandidates();
     for (let i = 0; i < MAX_QUEUED_CANDIDATES + 3; i += 1) early.hold('s', c(i));
     expect(early.claim('s')).toHaveLength(MAX_QUEUED_CANDIDATES);
+  });
+});
+
+describe('answerAsDtlsServer', () => {
+  it("turns the answer's active DTLS role into passive on every media section, and nothing else", () => {
+    const sdp = [
+      'v=0',
+      'a=group:BUNDLE 0 1',
+      'm=video 9 UDP/TLS/RTP/SAVPF 96',
+      'a=setup:active',
+      'a=x-note:a=setup:active stays',
+      'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+      'a=setup:active',
+      '',
+    ].join('\r\n');
+    const answered = answerAsDtlsServer(sdp);
+    expect(answered.match(/^a=setup:passive\r$/gm)).toHaveLength(2);
+    expect(answered).not.toMatch(/^a=setup:active/m);
+    expect(answered).toContain('a=x-note:a=setup:active stays');
+    expect(answered.replaceAll('a=setup:passive', 'a=setup:active')).toBe(sdp);
+  });
+
+  it('leaves an answer that is already passive, or has no role, as it is', () => {
+    expect(answerAsDtlsServer('a=setup:passive\n')).toBe('a=setup:passive\n');
+    expect(answerAsDtlsServer('v=0\r\n')).toBe('v=0\r\n');
   });
 });

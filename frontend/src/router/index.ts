@@ -7,10 +7,10 @@ import { useServerStore } from '../stores/use-server-store';
 import { decideAccess } from './access';
 
 /** Live pages need the camera list before a tile (and so its video) can start: fetch it with the page's code. */
-const preloadCameras = (pinia: Pinia) => {
+const preloadCameras = (pinia: Pinia, options: { speculative: boolean }) => {
   // A failure is the page's to show (its own load reports it); nothing to do here.
   useCamerasStore(pinia)
-    .load()
+    .load(options)
     .catch(() => undefined);
 };
 
@@ -120,6 +120,10 @@ export function createAppRouter(pinia: Pinia): Router {
   let booted: Promise<void> | null = null;
 
   router.beforeEach(async (to) => {
+    // The first page's data is fetched along with the session check rather than after it: a page opened
+    // straight from a bookmark (a camera on a wall tablet) shows its video a round trip sooner.
+    const speculative = booted === null && to.meta.preload !== undefined;
+    if (speculative) to.meta.preload?.(pinia, { speculative });
     booted ??= boot(pinia);
     // The page's code loads while the session is checked (the router would only start it afterwards).
     for (const record of to.matched) {
@@ -130,7 +134,7 @@ export function createAppRouter(pinia: Pinia): Router {
     // Without the server there is nothing to decide; the app shows the boot error instead of any page.
     if (server.bootError !== null) return true;
     const decision = decideAccess(to, { setupRequired: server.setupRequired, user: auth.user });
-    if (decision === true) to.meta.preload?.(pinia);
+    if (decision === true && !speculative) to.meta.preload?.(pinia, { speculative: false });
     return decision;
   });
 

@@ -13,8 +13,11 @@ declare module 'vue-router' {
     roles?: readonly Role[];
     /** Completes "You don't have permission to …" for users whose role is not in `roles`. */
     permission?: string;
-    /** The page's data, started as soon as the page is allowed (in parallel with loading its code). */
-    preload?: (pinia: Pinia) => void;
+    /**
+     * The page's data, started as soon as the page is allowed (in parallel with loading its code). On the app's
+     * first page it starts `speculative`ly, with the session check: the data must not need the session known.
+     */
+    preload?: (pinia: Pinia, options: { speculative: boolean }) => void;
   }
 }
 

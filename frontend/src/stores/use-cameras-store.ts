@@ -34,14 +34,17 @@ export const useCamerasStore = defineStore('cameras', () => {
     return cameras.value.find((camera) => camera.id === id);
   }
 
-  /** Fetches the list; concurrent calls share one request. Failures are kept in loadError and rethrown. */
-  function load(): Promise<void> {
+  /**
+   * Fetches the list; concurrent calls share one request. Failures are kept in loadError and rethrown.
+   * `speculative`: started before the session is checked (see the router), so a 401 does not end the session.
+   */
+  function load(options: { speculative?: boolean } = {}): Promise<void> {
     inFlight ??= (async () => {
       loading.value = true;
       try {
         const seen = mutations;
-        let list = await api.listCameras();
-        if (seen !== mutations) list = await api.listCameras();
+        let list = await api.listCameras(options.speculative);
+        if (seen !== mutations) list = await api.listCameras(options.speculative);
         cameras.value = list;
         loaded.value = true;
         loadError.value = null;
