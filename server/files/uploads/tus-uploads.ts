@@ -1,9 +1,9 @@
 import { ERRORS, MemoryLocker, Metadata, Server, type CancellationContext } from '@tus/server';
 import type { FastifyBaseLogger } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { AppError, unauthenticated } from '../../errors.js';
 import { storageError } from '../file-copy.js';
 import type { FilesService } from '../files.service.js';
