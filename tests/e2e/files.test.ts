@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipEntryNames } from '../support/zip-entries.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, submitLogin } from '../support/browser.js';
 import { startBuiltServer, type ServerProcess } from '../support/server-process.js';
 
 const ADMIN = { username: 'filer', password: 'filer passphrase 2026' };
@@ -288,9 +288,7 @@ describe('files in the browser: drop uploads → resume → folder → rename �
     const viewerContext = await browser.newContext({ viewport: { width: 375, height: 740 } });
     const phone = await viewerContext.newPage();
     await phone.goto(`${server.url}/login`);
-    await phone.getByTestId('login-username').fill(VIEWER.username);
-    await phone.getByTestId('login-password').fill(VIEWER.password);
-    await phone.getByTestId('login-submit').click();
+    await submitLogin(phone, VIEWER);
     await phone.waitForURL((url) => !url.pathname.startsWith('/login'));
     await phone.goto(`${server.url}/files`);
     await phone.locator('[data-testid="file-row"][data-name="notes.md"]').waitFor();

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, submitLogin } from '../support/browser.js';
 import { startBuiltServer, type ServerProcess } from '../support/server-process.js';
 
 const ADMIN = { username: 'owner', password: 'owner passphrase 2026' };
@@ -25,9 +25,7 @@ describe('identity in the browser: setup → login → users → roles → logou
   });
 
   const signIn = async (user: { username: string; password: string }) => {
-    await page.getByTestId('login-username').fill(user.username);
-    await page.getByTestId('login-password').fill(user.password);
-    await page.getByTestId('login-submit').click();
+    await submitLogin(page, user);
     await expect.poll(() => page.getByTestId('current-user').textContent()).toContain(user.username);
   };
   const signOut = async () => {
@@ -105,9 +103,7 @@ describe('identity in the browser: setup → login → users → roles → logou
     expect(cameraLists).toEqual([401]);
     await expect.poll(() => tab.getByTestId('login-submit').isVisible()).toBe(true);
     expect(await tab.getByText(/session has expired|session was ended/).count()).toBe(0);
-    await tab.getByTestId('login-username').fill(VIEWER.username);
-    await tab.getByTestId('login-password').fill(VIEWER.password);
-    await tab.getByTestId('login-submit').click();
+    await submitLogin(tab, VIEWER);
     await tab.waitForURL(/\/live\/1$/);
     await expect.poll(() => cameraLists.at(-1)).toBe(200);
     await tab.close();
@@ -116,9 +112,7 @@ describe('identity in the browser: setup → login → users → roles → logou
   it('works on a phone-sized screen', async () => {
     const phone = await browser.newPage({ viewport: { width: 375, height: 740 } });
     await phone.goto(`${server.url}/login`);
-    await phone.getByTestId('login-username').fill(ADMIN.username);
-    await phone.getByTestId('login-password').fill(ADMIN.password);
-    await phone.getByTestId('login-submit').click();
+    await submitLogin(phone, ADMIN);
     await phone.waitForURL((url) => !url.pathname.startsWith('/login'));
     await phone
       .getByTestId('logout')

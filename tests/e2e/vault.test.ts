@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, submitLogin } from '../support/browser.js';
 import { startBuiltServer, type ServerProcess } from '../support/server-process.js';
 
 const ADMIN = { username: 'keeper', password: 'keeper passphrase 2026' };
@@ -108,9 +108,7 @@ describe('the vault in the browser: insecure banner → lock → wrong passphras
     expect(created).toBe(201);
     await page.getByTestId('logout').click();
     await page.waitForURL(/\/login/);
-    await page.getByTestId('login-username').fill(VIEWER.username);
-    await page.getByTestId('login-password').fill(VIEWER.password);
-    await page.getByTestId('login-submit').click();
+    await submitLogin(page, VIEWER);
     await expect.poll(() => page.getByTestId('current-user').textContent()).toContain(VIEWER.username);
 
     await page.getByTestId('nav-vault').click();
@@ -125,9 +123,7 @@ describe('the vault in the browser: insecure banner → lock → wrong passphras
   it('fits a phone-sized screen', async () => {
     const phone = await browser.newPage({ viewport: { width: 375, height: 740 } });
     await phone.goto(`${server.url}/login`);
-    await phone.getByTestId('login-username').fill(ADMIN.username);
-    await phone.getByTestId('login-password').fill(ADMIN.password);
-    await phone.getByTestId('login-submit').click();
+    await submitLogin(phone, ADMIN);
     await phone.waitForURL((url) => !url.pathname.startsWith('/login'));
     await phone.goto(`${server.url}/vault`);
     await phone.getByTestId('vault-facts').waitFor();

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (never a downloaded build), headless, kept off the network but for this machine. */
 export function launchChromium(reachable: readonly string[] = []): Promise<Browser> {
@@ -18,4 +18,11 @@ export function launchChromium(reachable: readonly string[] = []): Promise<Brows
       `--host-resolver-rules=MAP * ~NOTFOUND , ${exclusions}`,
     ],
   });
+}
+
+/** Fills in the sign-in page and submits it; what follows (where the app goes) is the caller's to check. */
+export async function submitLogin(page: Page, user: { username: string; password: string }): Promise<void> {
+  await page.getByTestId('login-username').fill(user.username);
+  await page.getByTestId('login-password').fill(user.password);
+  await page.getByTestId('login-submit').click();
 }
