@@ -27,6 +27,7 @@ export interface CameraView {
   transcoded: boolean;
   lastFrameAt: string | null;
   restarts: number;
+  keyframeIntervalS: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -59,6 +60,7 @@ export function toCameraView(row: CameraRow, runtime: CameraRuntime | undefined)
     transcoded: live.transcoded,
     lastFrameAt: live.lastFrameAt === null ? null : new Date(live.lastFrameAt).toISOString(),
     restarts: live.restarts,
+    keyframeIntervalS: live.keyframeIntervalS === null ? null : Math.round(live.keyframeIntervalS * 10) / 10,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -22,7 +22,15 @@ export interface CameraRuntime {
   transcoded: boolean;
   lastFrameAt: number | null;
   restarts: number;
+  /**
+   * Seconds between keyframes over the last KEYFRAME_WINDOW stats, or null before one was seen. A long one
+   * (an RTSP camera's own setting) is why a new viewer's picture takes long to come right.
+   */
+  keyframeIntervalS: number | null;
 }
+
+/** Stats messages (about a second each) over which the keyframe interval is averaged. */
+const KEYFRAME_WINDOW = 10;
 
 /** A camera with no frames yet, in the given state. */
 export const idleRuntime = (status: CameraRuntime['status']): CameraRuntime => ({
@@ -36,6 +44,7 @@ export const idleRuntime = (status: CameraRuntime['status']): CameraRuntime => (
   transcoded: false,
   lastFrameAt: null,
   restarts: 0,
+  keyframeIntervalS: null,
 });
 
 export interface Still {
@@ -81,6 +90,8 @@ export class CameraWorker {
   private watchdog: NodeJS.Timeout | undefined;
   private liveSince: number | null = null;
   private lastFrameThisRun: number | null = null;
+  /** Keyframes in each of the last KEYFRAME_WINDOW stats messages of this run. */
+  private keyframeCounts: number[] = [];
   private readonly now: () => number;
 
   constructor(private readonly options: CameraWorkerOptions) {
@@ -201,6 +212,7 @@ export class CameraWorker {
         runtime.bitrateKbps = message.bitrateKbps;
         runtime.width = message.width;
         runtime.height = message.height;
+        this.countKeyframes(message.keyframes);
         if (message.lastFrameAt !== null) {
           runtime.lastFrameAt = message.lastFrameAt;
           this.lastFrameThisRun = message.lastFrameAt;
@@ -234,11 +246,18 @@ export class CameraWorker {
     return this.stopped;
   }
 
+  private countKeyframes(count: number): void {
+    this.keyframeCounts = [...this.keyframeCounts, count].slice(-KEYFRAME_WINDOW);
+    const keyframes = this.keyframeCounts.reduce((sum, each) => sum + each, 0);
+    if (keyframes > 0) this.runtime.keyframeIntervalS = this.keyframeCounts.length / keyframes;
+  }
+
   private fail(code: string, message: string): void {
     this.runtime.status = CONFIG_PROBLEMS.has(code) ? 'error' : 'offline';
     this.runtime.problem = { code, message: this.scrub(message) };
     this.runtime.fps = 0;
     this.runtime.bitrateKbps = 0;
+    this.keyframeCounts = [];
     this.liveSince = null;
     this.options.log.warn({ cameraId: this.options.cameraId, code }, this.runtime.problem.message);
   }

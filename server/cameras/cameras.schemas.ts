@@ -92,6 +92,12 @@ export const CameraSchema = Type.Object({
   transcoded: Type.Boolean({ description: 'True when the live stream is re-encoded to H.264' }),
   lastFrameAt: Nullable(Type.String({ format: 'date-time' })),
   restarts: Type.Integer(),
+  keyframeIntervalS: Nullable(
+    Type.Number({
+      description:
+        'Seconds between keyframes lately (null before the first). A new viewer sees a current picture from the next one.',
+    }),
+  ),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });

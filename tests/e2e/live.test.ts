@@ -20,7 +20,12 @@ describe('live view through Janus into Chromium', () => {
   let page: Page;
   const api = (method: string, url: string, body?: unknown) => host.api(method, url, body);
   const cameras = async () =>
-    (await api('GET', '/api/cameras')).body as { id: number; kind: string; status: string }[];
+    (await api('GET', '/api/cameras')).body as {
+      id: number;
+      kind: string;
+      status: string;
+      keyframeIntervalS: number | null;
+    }[];
   /** Frames each <video> on the page has decoded so far, by camera id. */
   const decodedFrames = (): Promise<Record<string, number>> =>
     page.evaluate(`Object.fromEntries([...document.querySelectorAll('[data-testid="camera-tile"]')].map((tile) => {
@@ -81,6 +86,11 @@ describe('live view through Janus into Chromium', () => {
       .toBe(2);
     await framesAdvance(20_000);
     await page.screenshot({ path: 'test-results/e2e/10-live.png' });
+    // The test camera's GOP is a second; the keyframes asked for as viewers join only shorten the interval.
+    const interval = async () => (await cameras()).find((c) => c.kind === 'test')?.keyframeIntervalS ?? null;
+    await expect.poll(interval, { timeout: 15_000 }).not.toBeNull();
+    expect(await interval()).toBeGreaterThan(0);
+    expect(await interval()).toBeLessThanOrEqual(1.5);
   });
 
   it('lets a viewer watch too', async () => {

@@ -37,6 +37,7 @@ describe('cameras API (stored and listed; no media processes in this tier)', () 
       options: { transport: 'udp', latencyMs: 200 },
       status: 'offline',
       restarts: 0,
+      keyframeIntervalS: null,
     });
     const views = [
       created.json<object>(),

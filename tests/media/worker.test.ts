@@ -109,6 +109,9 @@ describe('camera worker: test camera 1280x720 @ 30', () => {
       expect(m.bitrateKbps).toBeGreaterThan(100);
       expect(Date.now() - (m.lastFrameAt ?? 0)).toBeLessThan(3_000);
     }
+    // The GOP is a second, so a few seconds of stats count keyframes.
+    const all = worker.messages.filter((m) => m.type === 'stats');
+    expect(all.reduce((sum, m) => sum + m.keyframes, 0)).toBeGreaterThan(0);
   });
 
   it('sends JPEG stills at most 640 px wide, about twice a second, with a readable time stamp', async () => {

@@ -32,6 +32,7 @@ const camera = (patch: Partial<Camera> = {}): Camera => ({
   transcoded: false,
   lastFrameAt: '2026-01-01T00:00:00.000Z',
   restarts: 0,
+  keyframeIntervalS: 1,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   ...patch,
