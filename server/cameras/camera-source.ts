@@ -13,9 +13,10 @@ export interface CameraSourceInput {
   password?: string | null | undefined;
   device?: string | undefined;
   path?: string | undefined;
-  width?: number | undefined;
-  height?: number | undefined;
-  fps?: number | undefined;
+  /** Resolution and rate hints; null or absent means "whatever the camera sends". */
+  width?: number | null | undefined;
+  height?: number | null | undefined;
+  fps?: number | null | undefined;
   transport?: 'tcp' | 'udp' | undefined;
   latencyMs?: number | undefined;
 }

@@ -75,6 +75,12 @@ const CONFIG_PROBLEMS = new Set<string>(['AUTH_FAILED', 'NOT_FOUND', 'UNSUPPORTE
 const STABLE_MS = 10_000;
 const STOP_GRACE_MS = 3_000;
 const FIRST_FRAME_GRACE_MS = 5_000;
+/**
+ * A live camera with no new frame for this long is shown `offline` ("no picture since …") while its worker still
+ * waits for the stream to come back; the worker is restarted only at STALL_TIMEOUT_MS. Stats arrive about once a
+ * second and the watchdog runs every second, so a stopped source reads `offline` within ~4 s.
+ */
+export const NO_PICTURE_MS = 2_000;
 
 /**
  * One camera's worker process: spawns it, checks the ready handshake and the frame flow, and restarts it with
@@ -89,6 +95,8 @@ export class CameraWorker {
   private restartTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private liveSince: number | null = null;
+  /** The camera's frame interval while it last sent frames (ms). */
+  private frameIntervalMs = 0;
   private lastFrameThisRun: number | null = null;
   /** Keyframes in each of the last KEYFRAME_WINDOW stats messages of this run. */
   private keyframeCounts: number[] = [];
@@ -196,6 +204,8 @@ export class CameraWorker {
       // A camera gets a grace period for its first frame (RTSP negotiation), then at most 5 s between frames.
       const reference = this.lastFrameThisRun ?? readyAt + FIRST_FRAME_GRACE_MS;
       if (now - reference > STALL_TIMEOUT_MS) this.kill('STALLED', 'No picture from the camera for 5 s.');
+      else if (this.runtime.status === 'live' && this.lastFrameThisRun !== null)
+        this.noPictureSince(now, this.lastFrameThisRun);
     }, 1_000);
     this.watchdog.unref();
   }
@@ -217,6 +227,7 @@ export class CameraWorker {
           runtime.lastFrameAt = message.lastFrameAt;
           this.lastFrameThisRun = message.lastFrameAt;
         }
+        if (message.fps > 0) this.frameIntervalMs = 1_000 / message.fps;
         if (message.fps > 0 && runtime.status !== 'live') {
           runtime.status = 'live';
           runtime.problem = null;
@@ -244,6 +255,20 @@ export class CameraWorker {
 
   private isStopped(): boolean {
     return this.stopped;
+  }
+
+  /** The camera went quiet without its worker failing (a hung camera, a stalled network): offline, not dead. */
+  private noPictureSince(now: number, lastFrameAt: number): void {
+    // A slow camera (a 1 fps doorbell) is allowed three of its own frame intervals.
+    if (now - lastFrameAt <= Math.max(NO_PICTURE_MS, 3 * this.frameIntervalMs)) return;
+    this.runtime.status = 'offline';
+    this.runtime.problem = {
+      code: 'NO_PICTURE',
+      message: `No picture since ${new Date(lastFrameAt).toISOString()}.`,
+    };
+    this.runtime.fps = 0;
+    this.runtime.bitrateKbps = 0;
+    this.liveSince = null;
   }
 
   private countKeyframes(count: number): void {

@@ -104,4 +104,20 @@ export const camerasRoutes: RoutePlugin = async (app, { services }) => {
     },
     (request) => cameras.probe(request.body),
   );
+
+  app.post(
+    '/api/cameras/:id/probe',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['cameras'],
+        summary: 'Try a saved camera with its stored credentials for up to 10 s',
+        description:
+          'The same answers as POST /api/cameras/probe: AUTH_FAILED, UNREACHABLE, NO_VIDEO, UNSUPPORTED_CODEC (422), NOT_FOUND (404).',
+        params: CameraIdParams,
+        response: { 200: ProbeResultSchema, ...errorResponses(404, 422) },
+      },
+    },
+    (request) => cameras.probeSaved(request.params.id),
+  );
 };

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable } from '../http/schemas.js';
+import { Nullable, NullableInteger } from '../http/schemas.js';
 
 const Kind = Type.Union(
   [Type.Literal('rtsp'), Type.Literal('v4l2'), Type.Literal('file'), Type.Literal('test')],
@@ -21,9 +21,13 @@ const sourceFields = {
   ),
   device: Type.Optional(Type.String({ maxLength: 64, description: '/dev/videoN (v4l2 only)' })),
   path: Type.Optional(Type.String({ maxLength: 1024, description: 'Inside the media folder (file only)' })),
-  width: Type.Optional(Type.Integer({ minimum: 16, maximum: 7680 })),
-  height: Type.Optional(Type.Integer({ minimum: 16, maximum: 4320 })),
-  fps: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
+  width: Type.Optional(
+    NullableInteger({ minimum: 16, maximum: 7680, description: 'Pixels; null clears it' }),
+  ),
+  height: Type.Optional(
+    NullableInteger({ minimum: 16, maximum: 4320, description: 'Pixels; null clears it' }),
+  ),
+  fps: Type.Optional(NullableInteger({ minimum: 1, maximum: 120, description: 'Frames/s; null clears it' })),
   transport: Type.Optional(Transport),
   latencyMs: Type.Optional(
     Type.Integer({ minimum: 0, maximum: 5000, description: 'RTSP jitter buffer, ms' }),

@@ -40,6 +40,10 @@ export function createCamerasService(deps: {
     if (!row) throw notFound('Camera');
     return row;
   };
+  const mustProbe = (): CameraProber => {
+    if (prober) return prober;
+    throw new AppError('MEDIA_UNAVAILABLE', 503, 'Probing needs the media service, which is not running.');
+  };
   const cleanName = (name: string) => {
     const trimmed = name.trim();
     if (trimmed.length === 0 || trimmed.length > 64)
@@ -82,9 +86,10 @@ export function createCamerasService(deps: {
         // undefined keeps the stored credential, null clears it, a string replaces it.
         username: patch.username === undefined ? current.username : patch.username,
         password: patch.password === undefined ? current.password : patch.password,
-        width: patch.width ?? current.width ?? undefined,
-        height: patch.height ?? current.height ?? undefined,
-        fps: patch.fps ?? current.fps ?? undefined,
+        // Hints: undefined keeps the stored one, null clears it, a number replaces it.
+        width: patch.width === undefined ? current.width : patch.width,
+        height: patch.height === undefined ? current.height : patch.height,
+        fps: patch.fps === undefined ? current.fps : patch.fps,
         transport: patch.transport ?? current.rtsp_transport,
         latencyMs: patch.latencyMs ?? current.latency_ms,
       };
@@ -111,15 +116,16 @@ export function createCamerasService(deps: {
 
     probe: async (input: CameraSourceInput): Promise<ProbeResult> => {
       const fields = checkCameraSource(input, mediaDir);
-      if (!prober)
-        throw new AppError(
-          'MEDIA_UNAVAILABLE',
-          503,
-          'Probing needs the media service, which is not running.',
-        );
+      const run = mustProbe();
       const at = now().toISOString();
       const row: CameraRow = { ...fields, id: 0, name: 'probe', enabled: 1, created_at: at, updated_at: at };
-      return prober(workerSource(row, mediaDir));
+      return run(workerSource(row, mediaDir));
+    },
+
+    /** Tries a saved camera's source with its stored credentials, so nobody retypes a password to test it. */
+    probeSaved: async (id: number): Promise<ProbeResult> => {
+      const row = await existing(id);
+      return mustProbe()(workerSource(row, mediaDir));
     },
 
     /** Starts every enabled camera (at server start). */

@@ -52,3 +52,10 @@ export const NoContent = Type.Null({ description: 'No content' });
  * null into "". */
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([Type.Null(), schema]);
+
+/**
+ * An integer or `null` as one JSON-schema type list. Not `Nullable(Type.Integer())`: with coercion on, a number
+ * that fails the integer branch (0 below a minimum of 1) would be coerced into the null branch and accepted.
+ */
+export const NullableInteger = (options: { minimum: number; maximum: number; description: string }) =>
+  Type.Unsafe<number | null>({ type: ['integer', 'null'], ...options });

@@ -119,9 +119,11 @@ export function createVaultService(deps: {
   const mustBe = async (...states: VaultStatus['state'][]) => {
     const status = await refresh(true);
     if (states.includes(status.state)) return status;
+    // The reason's own code when there is one (DM_UNAVAILABLE on a kernel without device-mapper), so a client
+    // can tell "this machine cannot" from "the helper is missing"; VAULT_UNAVAILABLE for the rest.
     if (status.state === 'unavailable')
       throw new AppError(
-        'VAULT_UNAVAILABLE',
+        status.reasonCode ?? 'VAULT_UNAVAILABLE',
         503,
         `The vault is unavailable: ${status.reason ?? 'unknown'}.`,
       );

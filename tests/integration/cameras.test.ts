@@ -95,6 +95,44 @@ describe('cameras API (stored and listed; no media processes in this tier)', () 
     expect((await call('GET', `/api/cameras/${id}`)).statusCode).toBe(404);
   });
 
+  it('sets and clears the resolution and rate hints (null clears, absent keeps)', async () => {
+    const { id } = (
+      await call('POST', '/api/cameras', {
+        name: 'Hinted',
+        kind: 'rtsp',
+        url: 'rtsp://cam.local/x',
+        width: 1920,
+        height: 1080,
+        fps: 15,
+      })
+    ).json<{ id: number }>();
+    const renamed = await call('PATCH', `/api/cameras/${id}`, { name: 'Still hinted' });
+    expect(renamed.json()).toMatchObject({ options: { width: 1920, height: 1080, fps: 15 } });
+    const cleared = await call('PATCH', `/api/cameras/${id}`, { width: null, height: null, fps: null });
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json()).toMatchObject({ options: { width: null, height: null, fps: null } });
+    expect((await call('GET', `/api/cameras/${id}`)).json()).toMatchObject({
+      options: { width: null, height: null, fps: null },
+    });
+    const row = await t.app.vigil.database.db
+      .selectFrom('cameras')
+      .select(['width', 'height', 'fps'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ width: null, height: null, fps: null });
+    expect((await call('PATCH', `/api/cameras/${id}`, { fps: 0 })).statusCode).toBe(400);
+    expect((await call('DELETE', `/api/cameras/${id}`)).statusCode).toBe(204);
+  });
+
+  it('probes a saved camera only for admins, 404 for an unknown one, 503 without the media service', async () => {
+    const { id } = (await call('GET', '/api/cameras')).json<{ id: number }[]>()[0]!;
+    expect((await call('POST', `/api/cameras/${id}/probe`, undefined, viewer)).statusCode).toBe(403);
+    expect((await call('POST', '/api/cameras/424242/probe')).json()).toMatchObject({ code: 'NOT_FOUND' });
+    const noMedia = await call('POST', `/api/cameras/${id}/probe`);
+    expect(noMedia.statusCode).toBe(503);
+    expect(noMedia.json()).toMatchObject({ code: 'MEDIA_UNAVAILABLE' });
+  });
+
   it('adds a test camera with 720p30 defaults', async () => {
     const response = await call('POST', '/api/cameras', { name: 'Test pattern', kind: 'test' });
     expect(response.json()).toMatchObject({ kind: 'test', options: { width: 1280, height: 720, fps: 30 } });
