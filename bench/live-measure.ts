@@ -118,3 +118,42 @@ export async function startReferenceStreamer(
       }),
   };
 }
+
+/** Starts counting the whole machine's busy CPU; the returned function gives % of all cores since then. */
+export function machineCpuMeter(): () => number {
+  const read = () => {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1);
+    const values = fields.map(Number);
+    const idle = (values[3] ?? 0) + (values[4] ?? 0); // idle + iowait
+    return { total: values.reduce((sum, v) => sum + v, 0), idle };
+  };
+  const before = read();
+  return () => {
+    const after = read();
+    const total = after.total - before.total;
+    return total > 0 ? (1 - (after.idle - before.idle) / total) * 100 : 0;
+  };
+}
+
+/** The camera side of a frame's trip (bench/encode-stage.ts): drawing, and encode + RTP payload, ms per frame. */
+export async function measureEncodeStage(
+  size: { width: number; height: number; fps: number },
+  frames: number,
+): Promise<{ drawMs: number[]; encodeMs: number[] }> {
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(appRoot(), 'bench/encode-stage.ts'),
+      String(size.width),
+      String(size.height),
+      String(size.fps),
+      String(frames),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`encode-stage exited with ${code}`);
+  return JSON.parse(out) as { drawMs: number[]; encodeMs: number[] };
+}

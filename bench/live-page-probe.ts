@@ -26,10 +26,14 @@ export const LIVE_FRAME_MS = 150;
 export function samplerScript(selector: string): string {
   return `(() => {
     window.__samples = []; window.__firstFrameMs = null; window.__firstLiveMs = null;
+    // Per video frame, from requestVideoFrameCallback's metadata (Chromium fills it for WebRTC): when its last
+    // packet arrived (receiveTime), when it was handed to the compositor (presentationTime) and when it is
+    // due on screen (expectedDisplayTime), all on the page's clock; wall time is timeOrigin + that.
+    window.__stages = []; window.__presented = [];
     const canvas = document.createElement('canvas');
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     let last = null;
-    const read = (el, w) => {
+    const read = (el, w, meta) => {
       if (!w) return;
       const band = Math.ceil(w / 64);
       canvas.width = w; canvas.height = band;
@@ -40,12 +44,21 @@ export function samplerScript(selector: string): string {
       if (window.__firstFrameMs === null) window.__firstFrameMs = performance.now();
       if (window.__firstLiveMs === null && Date.now() - stamp <= ${LIVE_FRAME_MS}) window.__firstLiveMs = performance.now();
       window.__samples.push(Date.now() - stamp);
+      if (meta) {
+        window.__presented.push(meta.presentationTime);
+        if (typeof meta.receiveTime === 'number')
+          window.__stages.push([
+            performance.timeOrigin + meta.receiveTime - stamp,
+            meta.presentationTime - meta.receiveTime,
+            meta.expectedDisplayTime - meta.presentationTime,
+          ]);
+      }
     };
     const wait = () => {
       const el = document.querySelector(${JSON.stringify(selector)});
       if (!el) return requestAnimationFrame(wait);
       if (el.tagName === 'VIDEO') {
-        const tick = () => { read(el, el.videoWidth); el.requestVideoFrameCallback(tick); };
+        const tick = (now, meta) => { read(el, el.videoWidth, meta); el.requestVideoFrameCallback(tick); };
         el.requestVideoFrameCallback(tick);
       } else {
         const tick = () => { read(el, el.naturalWidth); requestAnimationFrame(tick); };
@@ -66,6 +79,9 @@ export const TIMELINE_STEPS = [
   'domContentLoaded',
   'camerasListed',
   'socketOpen',
+  'watchSent',
+  'offerReceived',
+  'peerCreated',
   'offer',
   'answer',
   'iceConnected',
@@ -92,12 +108,23 @@ export function timelineScript(): string {
     }).observe({ type: 'resource', buffered: true });
     const NativeSocket = window.WebSocket;
     window.WebSocket = class extends NativeSocket {
-      constructor(...args) { super(...args); this.addEventListener('open', () => mark('socketOpen')); }
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('open', () => mark('socketOpen'));
+        this.addEventListener('message', (event) => {
+          if (typeof event.data === 'string' && event.data.includes('"live.offer"')) mark('offerReceived');
+        });
+      }
+      send(data) {
+        if (typeof data === 'string' && data.includes('"live.watch"')) mark('watchSent');
+        return super.send(data);
+      }
     };
     const NativePeer = window.RTCPeerConnection;
     window.RTCPeerConnection = class extends NativePeer {
       constructor(...args) {
         super(...args);
+        mark('peerCreated');
         this.addEventListener('iceconnectionstatechange', () => {
           if (this.iceConnectionState === 'connected') mark('iceConnected');
         });
@@ -106,7 +133,31 @@ export function timelineScript(): string {
         });
       }
       setRemoteDescription(...args) { mark('offer'); return super.setRemoteDescription(...args); }
-      setLocalDescription(...args) { mark('answer'); return super.setLocalDescription(...args); }
+      async setLocalDescription(...args) {
+        mark('answer');
+        const done = await super.setLocalDescription(...args);
+        // Whether the answer kept the playout-delay header extension Janus offers (zero smoothing delay).
+        window.__playoutDelay = /playout-delay/.test(this.localDescription?.sdp ?? '');
+        return done;
+      }
     };
   })()`;
+}
+
+/** Glass-to-glass split per frame: capture → last packet received, received → presented, presented → on screen. */
+export const STAGE_NAMES = ['capture → received', 'received → presented', 'presented → on screen'] as const;
+
+/** Gaps between presented frames longer than this count as a freeze. */
+export const FREEZE_MS = 500;
+
+/** The freezes in one page's presentation times: how many, and the longest gap (ms). */
+export function freezes(presented: readonly number[]): { count: number; longestMs: number } {
+  let count = 0;
+  let longestMs = 0;
+  for (let i = 1; i < presented.length; i++) {
+    const gap = (presented[i] ?? 0) - (presented[i - 1] ?? 0);
+    longestMs = Math.max(longestMs, gap);
+    if (gap > FREEZE_MS) count++;
+  }
+  return { count, longestMs };
 }

@@ -5,6 +5,8 @@ import { cookieFor, startLiveHost, type LiveHost } from '../tests/support/live-h
 import { childProcesses } from '../tests/support/processes.js';
 import {
   cpuMeter,
+  machineCpuMeter,
+  measureEncodeStage,
   processTree,
   startReferenceStreamer,
   summarise,
@@ -12,8 +14,10 @@ import {
   type Summary,
 } from './live-measure.js';
 import {
+  freezes,
   LIVE_FRAME_MS,
   samplerScript,
+  STAGE_NAMES,
   stampDecoderScript,
   TIMELINE_STEPS,
   timelineScript,
@@ -37,12 +41,31 @@ const RUN_LIMIT_MS = 45_000;
 const FIRST_FRAME_LOADS = QUICK ? 2 : 10;
 const HOME_LINK = { rateMbit: 20, lossPct: 0.5 };
 const HOME_VIEWERS = 4;
+const FANOUT_VIEWERS = QUICK ? 5 : 25;
+/**
+ * `BENCH_PARTS=first,bare`: only these parts (bare: 1 viewer on the bare veth, all paths; home: the home link;
+ * first: first frames; fanout: Janus CPU and every viewer's delay with many viewers). Default: all of them.
+ */
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'bare,home,first,fanout').split(','));
 
 type PathName = 'WebRTC' | 'MJPEG' | 'HLS';
 interface PathResult {
   latency: Summary;
   mbitPerViewer: number;
   cpuPercent: number;
+  /** Per stage (STAGE_NAMES), WebRTC only: the delay summary over every frame of every viewer. */
+  stages: Summary[];
+  /** Presentation gaps over FREEZE_MS, summed over viewers, and the longest gap seen (ms). */
+  freezes: { count: number; longestMs: number };
+  /** Each viewer's own p95 (ms), in page order. */
+  viewerP95: number[];
+  /** Each run's own summary, in order. */
+  runs: Summary[];
+}
+interface PageSamples {
+  samples: number[];
+  stages: [number, number, number][];
+  presented: number[];
 }
 
 let host: LiveHost;
@@ -69,11 +92,35 @@ async function measure(url: string, selector: string, viewers: number, cpuOf: ()
   await Promise.all(pages.map((page) => waitForSamples(page, FRAMES, RUN_LIMIT_MS)));
   const mbit = traffic() / viewers;
   const cpuPercent = cpu();
-  const samples = (
-    await Promise.all(pages.map((page) => page.evaluate<number[]>('window.__samples')))
-  ).flat();
+  const perPage = await Promise.all(
+    pages.map((page) =>
+      page.evaluate<PageSamples>(
+        '({ samples: window.__samples, stages: window.__stages, presented: window.__presented })',
+      ),
+    ),
+  );
   await Promise.all(pages.map((page) => page.close()));
-  return { samples, mbit, cpuPercent };
+  return { perPage, mbit, cpuPercent };
+}
+
+/** Folds the pages of one or more runs into one path result. */
+function pathResult(runs: Awaited<ReturnType<typeof measure>>[]): PathResult {
+  const pages = runs.flatMap((run) => run.perPage);
+  const frozen = pages.map((page) => freezes(page.presented));
+  return {
+    latency: summarise(pages.flatMap((page) => page.samples)),
+    mbitPerViewer: runs.reduce((sum, run) => sum + run.mbit, 0) / runs.length,
+    cpuPercent: runs.reduce((sum, run) => sum + run.cpuPercent, 0) / runs.length,
+    stages: STAGE_NAMES.map((_, i) =>
+      summarise(pages.flatMap((page) => page.stages.map((s) => s[i] ?? NaN))),
+    ),
+    freezes: {
+      count: frozen.reduce((sum, f) => sum + f.count, 0),
+      longestMs: Math.max(0, ...frozen.map((f) => f.longestMs)),
+    },
+    viewerP95: pages.map((page) => summarise(page.samples).p95),
+    runs: runs.map((run) => summarise(run.perPage.flatMap((page) => page.samples))),
+  };
 }
 
 async function waitForSamples(page: Page, count: number, limitMs: number): Promise<void> {
@@ -88,17 +135,15 @@ async function waitForSamples(page: Page, count: number, limitMs: number): Promi
 async function comparePaths(viewers: number, runs: number): Promise<Record<PathName, PathResult>> {
   const results = {} as Record<PathName, PathResult>;
   const collect = async (name: PathName, run: () => Promise<Awaited<ReturnType<typeof measure>>>) => {
-    const all: number[] = [];
-    let mbit = 0;
-    let cpu = 0;
+    const each: Awaited<ReturnType<typeof measure>>[] = [];
     for (let i = 0; i < runs; i++) {
       progress(`${name}: run ${i + 1} of ${runs}, ${viewers} viewer(s)`);
       const result = await run();
-      all.push(...result.samples);
-      mbit += result.mbit / runs;
-      cpu += result.cpuPercent / runs;
+      each.push(result);
+      const p = summarise(result.perPage.flatMap((page) => page.samples));
+      progress(`${name}: run ${i + 1}: p50 ${p.p50.toFixed(0)} ms, p95 ${p.p95.toFixed(0)} ms`);
     }
-    results[name] = { latency: summarise(all), mbitPerViewer: mbit, cpuPercent: cpu };
+    results[name] = pathResult(each);
   };
 
   await setCamera(true);
@@ -129,7 +174,13 @@ async function comparePaths(viewers: number, runs: number): Promise<Record<PathN
  * and a timeline of the steps on the way are in place before the app's code runs; the median of each step is
  * reported with the first frames.
  */
-async function firstFrames(): Promise<{ first: Summary; live: Summary; steps: string }> {
+async function firstFrames(): Promise<{
+  first: Summary;
+  live: Summary;
+  steps: string;
+  playoutDelay: boolean;
+}> {
+  let playoutDelay = true;
   const times: number[] = [];
   const liveTimes: number[] = [];
   const timelines: Timeline[] = [];
@@ -143,6 +194,7 @@ async function firstFrames(): Promise<{ first: Summary; live: Summary; steps: st
     await page.waitForFunction('window.__firstLiveMs !== null', undefined, { timeout: 30_000 });
     liveTimes.push(await page.evaluate<number>('window.__firstLiveMs'));
     timelines.push(await page.evaluate<Timeline>('window.__timeline'));
+    playoutDelay &&= await page.evaluate<boolean>('window.__playoutDelay === true');
     await page.close();
     await sleep(500);
   }
@@ -150,22 +202,40 @@ async function firstFrames(): Promise<{ first: Summary; live: Summary; steps: st
     const at = summarise(timelines.flatMap((timeline) => timeline[step] ?? [])).p50;
     return `${step} ${at.toFixed(0)}`;
   }).join(' → ');
-  return { first: summarise(times), live: summarise(liveTimes), steps };
+  return { first: summarise(times), live: summarise(liveTimes), steps, playoutDelay };
 }
 
-async function janusCpu(viewers: number): Promise<number> {
+/**
+ * One camera to many viewers: Janus's CPU, every viewer's own delay and the whole machine's CPU (the viewers'
+ * decoders run on the same two cores here, so they, not Janus, bound what one machine can show).
+ */
+async function fanout(viewers: number) {
   const janusPid = childProcesses(host.server.pid).find((c) => c.cmdline.includes('janus'))?.pid ?? 0;
-  const pages = await Promise.all(Array.from({ length: viewers }, () => context.newPage()));
-  await Promise.all(pages.map((page) => page.goto(`${host.server.url}/live/${cameraId}`)));
-  await sleep(QUICK ? 1_000 : 5_000);
-  const cpu = cpuMeter(() => [janusPid]);
-  await sleep(QUICK ? 3_000 : 20_000);
-  const percent = cpu();
-  await Promise.all(pages.map((page) => page.close()));
-  return percent;
+  const machine = machineCpuMeter();
+  const result = await measure(
+    `${host.server.url}/live/${cameraId}`,
+    '[data-testid="camera-video"]',
+    viewers,
+    () => [janusPid],
+  );
+  return { ...pathResult([result]), machineCpu: machine() };
+}
+
+/** The server's own split of each offer (debug lines 'live offer sent'), medians over the loads since `from`. */
+function offerSplit(from: number): string {
+  const lines = host.server
+    .output()
+    .slice(from)
+    .split('\n')
+    .filter((line) => line.includes('"live offer sent"'))
+    .map((line) => JSON.parse(line) as { checkMs: number; attachMs: number; watchMs: number });
+  const at = (key: 'checkMs' | 'attachMs' | 'watchMs') => median(lines.map((l) => l[key])).toFixed(0);
+  return `server side of each offer (${lines.length}): checks ${at('checkMs')} ms, handle ${at('attachMs')} ms, Janus "watch" ${at('watchMs')} ms`;
 }
 
 beforeAll(async () => {
+  // The server logs where each offer's time goes at debug level (offerSplit).
+  process.env['VIGIL_LOG_LEVEL'] = 'debug';
   host = await startLiveHost();
   const created = await host.api('POST', '/api/cameras', { name: 'Bench', kind: 'test', ...SIZE });
   cameraId = (created.body as { id: number }).id;
@@ -183,6 +253,9 @@ afterAll(async () => {
 
 const ms = (value: number) => `${value.toFixed(0)} ms`.padStart(8);
 const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}×`.padStart(7);
+const median = (values: readonly number[]) => summarise(values).p50;
+const runFigures = (runs: readonly Summary[]) =>
+  runs.map((r) => `${r.p50.toFixed(0)}/${r.p95.toFixed(0)}`).join(', ');
 
 function table(title: string, results: Record<PathName, PathResult>): string {
   const base = results.WebRTC;
@@ -190,38 +263,95 @@ function table(title: string, results: Record<PathName, PathResult>): string {
     ([name, r]) =>
       `${name.padEnd(7)} p50 ${ms(r.latency.p50)} (${ratio(r.latency.p50, base.latency.p50)})  p95 ${ms(r.latency.p95)} (${ratio(r.latency.p95, base.latency.p95)})  max ${ms(r.latency.max)}  ` +
       `${r.latency.n} frames  ${r.mbitPerViewer.toFixed(2)} Mbit/s per viewer (${ratio(r.mbitPerViewer, base.mbitPerViewer)})  ` +
-      `server CPU ${r.cpuPercent.toFixed(0)} % (${ratio(r.cpuPercent, base.cpuPercent)})`,
+      `server CPU ${r.cpuPercent.toFixed(0)} % (${ratio(r.cpuPercent, base.cpuPercent)})  runs p50/p95: ${runFigures(r.runs)}  ` +
+      `freezes > 500 ms: ${r.freezes.count} (longest gap ${r.freezes.longestMs.toFixed(0)} ms)`,
   );
   return [title, ...rows].join('\n');
 }
 
-it('measures live delay: WebRTC against MJPEG and HLS, first frame, Janus CPU', async () => {
-  const bare = await comparePaths(1, RUNS);
-  await host.netns.shape(HOME_LINK);
-  const home = await comparePaths(HOME_VIEWERS, 1);
-  await host.netns.shape({});
-  progress('first frames');
-  const { first, live, steps } = await firstFrames();
-  progress('Janus CPU');
-  const cpu1 = await janusCpu(1);
-  const cpu10 = await janusCpu(10);
+/** Where a WebRTC frame's delay goes: the camera side from encode-stage.ts, the rest from the browser's metadata. */
+function stageLines(webrtc: PathResult, camera: { drawMs: number[]; encodeMs: number[] }): string[] {
+  const [received, presented, shown] = webrtc.stages as [Summary, Summary, Summary];
+  const draw = summarise(camera.drawMs);
+  const encode = summarise(camera.encodeMs);
+  const network = received.p50 - draw.p50 - encode.p50;
+  const rows: [string, number, number][] = [
+    ['capture → frame pushed (the test camera draws it)', draw.p50, draw.p95],
+    ['pushed → last RTP packet out (x264 + payload, own process)', encode.p50, encode.p95],
+    ['RTP out → last packet in the browser (Janus + veth), by difference', network, NaN],
+    ['received → presented (jitter buffer + decode)', presented.p50, presented.p95],
+    ['presented → on screen (compositor, 60 Hz)', shown.p50, shown.p95],
+  ];
+  const total = received.p50 + presented.p50 + shown.p50;
+  return [
+    'Glass to glass by stage, bare veth, 1 viewer (p50 / p95, ms):',
+    ...rows.map(
+      ([name, p50, p95]) =>
+        `  ${name.padEnd(66)} ${p50.toFixed(1).padStart(6)} / ${Number.isNaN(p95) ? '   –' : p95.toFixed(1)}`,
+    ),
+    `  sum of stages ${total.toFixed(1)} ms against the measured p50 ${webrtc.latency.p50.toFixed(0)} ms (the sampler reads pixels after the frame is shown)`,
+    `  the camera side (draw + encode) is ${(((draw.p50 + encode.p50) / webrtc.latency.p50) * 100).toFixed(0)} % of the delay; Janus and the network ${((network / webrtc.latency.p50) * 100).toFixed(0)} %; the browser ${(((presented.p50 + shown.p50) / webrtc.latency.p50) * 100).toFixed(0)} %`,
+  ];
+}
 
-  console.log(
-    [
-      '',
+it('measures live delay: WebRTC against MJPEG and HLS, stages, first frame, fan-out', async () => {
+  const lines: string[] = [''];
+  if (PARTS.has('bare')) {
+    const bare = await comparePaths(1, RUNS);
+    progress('camera-side stages');
+    const camera = await measureEncodeStage(SIZE, QUICK ? 90 : 300);
+    lines.push(
       table(`Bare veth, 1 viewer, ${RUNS} runs (ratios against WebRTC):`, bare),
       '',
+      ...stageLines(bare.WebRTC, camera),
+      '',
+    );
+    expect(bare.WebRTC.latency.n).toBeGreaterThanOrEqual(RUNS * FRAMES);
+  }
+  if (PARTS.has('home')) {
+    await host.netns.shape(HOME_LINK);
+    const home = await comparePaths(HOME_VIEWERS, 1);
+    await host.netns.shape({});
+    lines.push(
       table(
         `Home link (${HOME_LINK.rateMbit} Mbit/s tbf, ${HOME_LINK.lossPct} % loss; no delay: no sch_netem), ${HOME_VIEWERS} viewers:`,
         home,
       ),
       '',
-      `First frame after page load: p50 ${ms(first.p50)}  p95 ${ms(first.p95)}  max ${ms(first.max)} (${first.n} loads)`,
-      `  medians on the way, ms from navigation start: ${steps} → stamped frame ${first.p50.toFixed(0)}`,
-      `First live frame (at most ${LIVE_FRAME_MS} ms old; the first frame is Janus's kept keyframe): p50 ${ms(live.p50)}  p95 ${ms(live.p95)}  max ${ms(live.max)}`,
-      `Janus CPU: 1 viewer ${cpu1.toFixed(1)} %  10 viewers ${cpu10.toFixed(1)} % of a core (ratio ${(cpu10 / Math.max(cpu1, 0.1)).toFixed(1)}×)`,
+    );
+  }
+  if (PARTS.has('first')) {
+    const runs: Awaited<ReturnType<typeof firstFrames>>[] = [];
+    const from = host.server.output().length;
+    for (let run = 1; run <= RUNS; run++) {
+      progress(`first frames: run ${run} of ${RUNS}`);
+      runs.push(await firstFrames());
+    }
+    const split = offerSplit(from);
+    lines.push(
+      `First frame after page load (${FIRST_FRAME_LOADS} loads per run): p50 ${ms(median(runs.map((r) => r.first.p50)))} (median of runs: ${runs.map((r) => r.first.p50.toFixed(0)).join(', ')})  p95 ${runs.map((r) => r.first.p95.toFixed(0)).join(', ')}`,
+      ...runs.map(
+        (r, i) =>
+          `  run ${i + 1}, medians on the way, ms from navigation start: ${r.steps} → stamped frame ${r.first.p50.toFixed(0)}`,
+      ),
+      `First live frame (at most ${LIVE_FRAME_MS} ms old): p50 ${ms(median(runs.map((r) => r.live.p50)))} (runs: ${runs.map((r) => r.live.p50.toFixed(0)).join(', ')})`,
+      `  ${split}`,
+      `Playout delay (zero smoothing) negotiated on every load: ${runs.every((r) => r.playoutDelay) ? 'yes' : 'no'}`,
       '',
-    ].join('\n'),
-  );
-  expect(bare.WebRTC.latency.n).toBeGreaterThanOrEqual(RUNS * FRAMES);
+    );
+  }
+  if (PARTS.has('fanout')) {
+    progress('fan-out: 1 viewer');
+    const one = await fanout(1);
+    progress(`fan-out: ${FANOUT_VIEWERS} viewers`);
+    const many = await fanout(FANOUT_VIEWERS);
+    const worst = Math.max(...many.viewerP95);
+    lines.push(
+      `Fan-out, one camera: 1 viewer p95 ${ms(one.latency.p95)}, Janus ${one.cpuPercent.toFixed(1)} % of a core, machine ${one.machineCpu.toFixed(0)} %`,
+      `  ${FANOUT_VIEWERS} viewers: Janus ${many.cpuPercent.toFixed(1)} % of a core (${(many.cpuPercent / Math.max(one.cpuPercent, 0.1)).toFixed(1)}×), machine ${many.machineCpu.toFixed(0)} % of both cores, ` +
+        `viewers' p95 ${Math.min(...many.viewerP95).toFixed(0)}–${worst.toFixed(0)} ms (worst − single ${(worst - one.latency.p95).toFixed(0)} ms), p50 over all ${ms(many.latency.p50)}, freezes ${many.freezes.count}`,
+      '',
+    );
+  }
+  console.log(lines.join('\n'));
 });

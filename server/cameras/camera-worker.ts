@@ -264,7 +264,8 @@ export class CameraWorker {
     this.runtime.status = 'offline';
     this.runtime.problem = {
       code: 'NO_PICTURE',
-      message: `No picture since ${new Date(lastFrameAt).toISOString()}.`,
+      // The time itself is in `lastFrameAt`; clients show it in their own time zone.
+      message: 'The camera stopped sending pictures; waiting for it to come back.',
     };
     this.runtime.fps = 0;
     this.runtime.bitrateKbps = 0;

@@ -95,6 +95,7 @@ export function createLiveService(deps: {
   };
 
   hub.handle('live.watch', LiveWatchMessage, async (client, message) => {
+    const began = performance.now();
     try {
       if (!(await cameraWatchable(message.cameraId))) {
         throw new AppError('CAMERA_NOT_FOUND', 404, 'No such camera, or it is switched off.');
@@ -103,7 +104,9 @@ export function createLiveService(deps: {
       if (mine >= MAX_SESSIONS_PER_SOCKET)
         throw new AppError('TOO_MANY_STREAMS', 429, 'Too many cameras open at once.');
       await janus.ensureMountpoint(message.cameraId);
+      const checked = performance.now();
       const viewer = await janus.createViewer(message.cameraId);
+      const attached = performance.now();
       const session: LiveSession = {
         id: randomUUID(),
         client,
@@ -138,6 +141,16 @@ export function createLiveService(deps: {
       });
       for (const candidate of early) forward(candidate);
       early = null;
+      // Where a slow first picture spends its time on the server (bench:live reads these at debug level).
+      log.debug(
+        {
+          cameraId: message.cameraId,
+          checkMs: Math.round(checked - began),
+          attachMs: Math.round(attached - checked),
+          watchMs: Math.round(performance.now() - attached),
+        },
+        'live offer sent',
+      );
     } catch (error) {
       reply(client, message.id, error);
     }

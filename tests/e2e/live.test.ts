@@ -131,6 +131,36 @@ describe('live view through Janus into Chromium', () => {
     await framesAdvance(15_000);
   });
 
+  it('shows "no picture" within 3 s and offline within 5 s when a camera stops sending; recovers by itself', async () => {
+    const rtspTile = page.locator('[data-testid="camera-tile"][data-kind="rtsp"]');
+    await expect.poll(() => rtspTile.getAttribute('data-picture'), { timeout: 10_000 }).toBe('flowing');
+    rtsp.pause();
+    const pausedAt = Date.now();
+    try {
+      // The tile judges by the <video>'s own frames, not by Janus's state or the camera list.
+      await expect
+        .poll(() => rtspTile.getAttribute('data-picture'), { timeout: 3_000, interval: 100 })
+        .toBe('stalled');
+      expect(Date.now() - pausedAt).toBeLessThan(3_000);
+      expect(await rtspTile.getByText(/no picture since/i).isVisible()).toBe(true);
+      await page.screenshot({ path: 'test-results/e2e/11-live-no-picture.png' });
+      await expect
+        .poll(async () => (await cameras()).find((c) => c.kind === 'rtsp')?.status, {
+          timeout: 5_000 - (Date.now() - pausedAt),
+          interval: 200,
+        })
+        .toBe('offline');
+      expect(Date.now() - pausedAt).toBeLessThan(5_000);
+    } finally {
+      rtsp.resume();
+    }
+    await expect
+      .poll(async () => (await cameras()).find((c) => c.kind === 'rtsp')?.status, { timeout: 45_000 })
+      .toBe('live');
+    await expect.poll(() => rtspTile.getAttribute('data-picture'), { timeout: 30_000 }).toBe('flowing');
+    await framesAdvance(20_000);
+  });
+
   it('restarts a camera worker killed with SIGKILL: video back within 5 s', async () => {
     const worker = serverChildren().find((c) => c.cmdline.includes('media/worker.js'));
     expect(worker).toBeDefined();

@@ -10,8 +10,12 @@ const PASSWORD = 'stored pa55word';
 // POST /api/cameras/:id/probe: the real app with media on (real Janus, pinned to a test veth so it binds no
 // external interface), a real probe worker and a real gst-rtsp-server that requires basic auth.
 describe('probe of a saved camera with its stored credentials', () => {
-  let netns: TestNetns;
-  let rtsp: RtspServer;
+  let netns: TestNetns | undefined;
+  let rtsp: RtspServer | undefined;
+  const server = (): RtspServer => {
+    if (!rtsp) throw new Error('the RTSP server did not start');
+    return rtsp;
+  };
   let t: TestApp;
   let admin: string;
 
@@ -24,7 +28,7 @@ describe('probe of a saved camera with its stored credentials', () => {
   });
 
   afterAll(async () => {
-    await t?.close();
+    await (t as TestApp | undefined)?.close();
     await rtsp?.stop();
     await netns?.destroy();
   });
@@ -33,7 +37,7 @@ describe('probe of a saved camera with its stored credentials', () => {
     t.inject({ method, url, headers: { cookie: admin }, ...(payload ? { payload } : {}) });
 
   it('succeeds without the client sending the credentials; a wrong stored password gives AUTH_FAILED', async () => {
-    const url = rtsp.url('/h264').replace('rtsp://', `rtsp://${USER}:${encodeURIComponent(PASSWORD)}@`);
+    const url = server().url('/h264').replace('rtsp://', `rtsp://${USER}:${encodeURIComponent(PASSWORD)}@`);
     // Disabled, so the only process that opens the stream is the probe's.
     const created = await call('POST', '/api/cameras', { name: 'Gate', kind: 'rtsp', url, enabled: false });
     expect(created.statusCode).toBe(201);

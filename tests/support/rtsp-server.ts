@@ -12,6 +12,12 @@ export interface RtspServer {
   /** rtsp://127.0.0.1:<port><mount>, mount one of /h264, /h265, /mjpeg. */
   url(mount: '/h264' | '/h265' | '/mjpeg'): string;
   output(): string;
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and nothing is sent, like a camera that hangs while
+   * its network is fine. `resume()` (SIGCONT) lets it go on where it stopped.
+   */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -81,8 +87,11 @@ export async function startRtspServer(
     port,
     url: (mount) => `rtsp://127.0.0.1:${port}${mount}`,
     output: () => output,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGCONT'); // a paused server could not read the closing stdin
       const exited = new Promise((r) => child.once('exit', r));
       child.stdin?.end();
       const kill = setTimeout(() => child.kill('SIGKILL'), 3_000);

@@ -84,6 +84,7 @@ describe('errorMessage for cameras and live video', () => {
     expect(errorMessage(apiError(422, 'NO_VIDEO', 'x'))).toMatch(/no video within 10 seconds/);
     expect(errorMessage(apiError(422, 'UNSUPPORTED_CODEC', 'x'))).toMatch(/H\.264/);
     expect(errorMessage(apiError(503, 'MEDIA_UNAVAILABLE', 'x'))).toMatch(/media service is not running/);
+    expect(errorMessage(apiError(503, 'DM_UNAVAILABLE', 'x'))).toMatch(/no device-mapper/);
   });
 
   it("keeps the server's explanation of an invalid source", () => {

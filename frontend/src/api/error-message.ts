@@ -60,6 +60,8 @@ const MESSAGES: { readonly [Code in KnownErrorCode]: MessageFor } = {
   VAULT_UNLOCKED: 'The vault is already unlocked.',
   VAULT_ABSENT: 'There is no vault yet. An admin has to create one first.',
   VAULT_UNAVAILABLE: serverOr('The vault is unavailable on this server.'),
+  DM_UNAVAILABLE:
+    "This server's kernel has no device-mapper (dm-crypt), so the encrypted vault cannot be opened here.",
   CONFIRMATION_MISMATCH: 'The device path you typed does not match. Type it exactly as shown.',
   DEVICE_NOT_EMPTY: (err) =>
     withServerDetail('The device is not empty.', err) +
@@ -97,6 +99,7 @@ const MESSAGES: { readonly [Code in KnownErrorCode]: MessageFor } = {
   MEDIA_UNAVAILABLE:
     "Vigil's media service is not running, so cameras can't be used right now. Check the server's log.",
   NO_FRAME: 'The camera has not delivered a picture yet.',
+  NO_PICTURE: 'The camera stopped sending pictures. Vigil keeps waiting for it and reconnects on its own.',
   CAMERA_NOT_FOUND: 'That camera no longer exists. It may have been removed by an admin.',
   CAMERA_OFFLINE: 'The camera is offline right now. Vigil keeps trying to reach it.',
   SFU_UNAVAILABLE: 'The live video service is not running right now. Vigil keeps trying.',

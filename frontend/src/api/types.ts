@@ -195,6 +195,7 @@ export type ServerErrorCode =
   | 'VAULT_UNLOCKED'
   | 'VAULT_ABSENT'
   | 'VAULT_UNAVAILABLE'
+  | 'DM_UNAVAILABLE'
   | 'CONFIRMATION_MISMATCH'
   | 'DEVICE_NOT_EMPTY'
   | 'MOUNTPOINT_NOT_EMPTY'
@@ -227,6 +228,7 @@ export type ServerErrorCode =
   | 'BAD_CONFIG'
   | 'MEDIA_UNAVAILABLE'
   | 'NO_FRAME'
+  | 'NO_PICTURE'
   // Live video over /api/ws.
   | 'CAMERA_NOT_FOUND'
   | 'CAMERA_OFFLINE'

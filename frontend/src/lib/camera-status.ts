@@ -89,3 +89,34 @@ export function cameraSource(camera: Pick<Camera, 'kind' | 'url' | 'device' | 'p
       return shape === '' ? 'Test pattern' : `Test pattern, ${shape}`;
   }
 }
+
+/**
+ * A stand-in for a camera whose details are still loading (status `starting`, no name yet), so its live tile
+ * can start connecting by id at once; the real record replaces it without remounting the tile.
+ */
+export function pendingCamera(id: number): Camera {
+  const at = new Date(0).toISOString();
+  return {
+    id,
+    name: '',
+    kind: 'test',
+    url: null,
+    device: null,
+    path: null,
+    hasCredentials: false,
+    enabled: true,
+    options: { width: null, height: null, fps: null, transport: 'tcp', latencyMs: 0 },
+    status: 'starting',
+    problem: null,
+    fps: 0,
+    bitrateKbps: 0,
+    resolution: null,
+    codec: null,
+    transcoded: false,
+    lastFrameAt: null,
+    restarts: 0,
+    keyframeIntervalS: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}

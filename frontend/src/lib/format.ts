@@ -70,3 +70,8 @@ export function formatBytes(bytes: number): string {
   const value = rounded(index);
   return `${value < 10 ? value.toFixed(1) : String(value)} ${BYTE_UNITS[index] ?? 'PB'}`;
 }
+
+/** A time of day with seconds ("14:03:27"), for "no picture since …". */
+export function formatClockTime(at: Date): string {
+  return at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}

@@ -1,6 +1,7 @@
 import type { Pinia } from 'pinia';
 import { watch } from 'vue';
 import { createRouter, createWebHistory, type Router, type RouteRecordRaw } from 'vue-router';
+import { useLiveSocket } from '../composables/use-live-socket';
 import { useAuthStore } from '../stores/use-auth-store';
 import { useCamerasStore } from '../stores/use-cameras-store';
 import { useServerStore } from '../stores/use-server-store';
@@ -98,6 +99,9 @@ const routes: RouteRecordRaw[] = [
 async function boot(pinia: Pinia): Promise<void> {
   const server = useServerStore(pinia);
   const auth = useAuthStore(pinia);
+  // The live socket opens the moment the session is known, not when the app shell has loaded and mounted:
+  // a camera page's video request then goes out as soon as its tile exists.
+  useLiveSocket(pinia);
   try {
     // Both at once (the first page waits on them); the session only counts once setup is done.
     const session = auth.fetchMe();

@@ -37,6 +37,9 @@ export function createMountpointRequest(adminKey: string, options: CreateMountpo
     description: options.description ?? `camera ${options.id}`,
     is_private: false,
     permanent: false,
+    // Lets each viewer ask the browser, per packet, to play frames without a smoothing delay (see
+    // PLAYOUT_DELAY in janus-viewer.ts): Chromium then renders a frame as soon as it is decoded.
+    playoutdelay_ext: true,
     media: [
       {
         type: 'video',

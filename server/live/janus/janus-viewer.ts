@@ -20,6 +20,13 @@ export interface ViewerEvents {
 }
 
 /**
+ * The playout delay each viewer asks for, in Janus's units of 10 ms: none. A live camera is not a film: the
+ * browser should show each frame once it is decoded rather than hold frames back to smooth their pacing.
+ * Loss is still repaired (a frame waits for its retransmitted packets before it can be decoded).
+ */
+export const PLAYOUT_DELAY = { min_delay: 0, max_delay: 0 } as const;
+
+/**
  * One browser's subscription to one mountpoint, driven by the server: `watch` → Janus's SDP offer,
  * `start(answer)`, `trickle` the browser's candidates, forward Janus's `candidate` events, `stop` at the end.
  */
@@ -47,10 +54,19 @@ export class JanusViewer extends EventEmitter<ViewerEvents> {
     return this.handle.closed;
   }
 
-  /** Asks Janus for an SDP offer for the mountpoint's video. */
+  /**
+   * Asks Janus for an SDP offer for the mountpoint's video, then (without waiting) for the playout delay: the
+   * offer carries the playout-delay header extension, and each packet then tells the browser this range.
+   */
   async watch(): Promise<Jsep> {
     const reply = await this.handle.message({ request: 'watch', id: this.mountpointId, media: ['v'] });
     if (reply.jsep?.type !== 'offer') throw new JanusError('Janus answered "watch" without an SDP offer.');
+    this.handle
+      .send({ request: 'configure', streams: [{ mid: 'v', ...PLAYOUT_DELAY }] })
+      .catch((error: unknown) =>
+        // Only the browser's smoothing delay stays as it was; the stream itself is unaffected.
+        this.log.debug({ err: error, handleId: this.handle.id }, 'Janus "configure" (playout delay) failed'),
+      );
     return reply.jsep;
   }
 

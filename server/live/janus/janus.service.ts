@@ -58,6 +58,11 @@ export class JanusService extends EventEmitter<JanusServiceEvents> {
   private readonly mountpoints = new Map<number, Mountpoint>();
   private readonly viewers = new Set<JanusViewer>();
   private admin: JanusHandle | null = null;
+  /**
+   * A Streaming handle attached ahead of need, so a new viewer's offer costs one request to Janus (`watch`),
+   * not two. Taken by the next viewer and replaced in the background; dropped with the session on a restart.
+   */
+  private spare: Promise<JanusHandle | null> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
 
@@ -97,6 +102,8 @@ export class JanusService extends EventEmitter<JanusServiceEvents> {
       if (known !== undefined) return known;
       const created = await this.create(cameraId, 0);
       this.mountpoints.set(cameraId, created);
+      // A camera exists now, so a viewer will come: have its handle ready.
+      this.prepareViewer();
       return created;
     });
   }
@@ -135,11 +142,31 @@ export class JanusService extends EventEmitter<JanusServiceEvents> {
   async createViewer(cameraId: number): Promise<JanusViewer> {
     this.assertOpen();
     const { mountpointId } = this.mountpointOf(cameraId);
-    const handle = await this.client.attach(STREAMING_PLUGIN_NAME);
+    const handle = await this.takeHandle();
     const viewer = new JanusViewer(handle, mountpointId, this.log);
     this.viewers.add(viewer);
     viewer.once('closed', () => this.viewers.delete(viewer));
     return viewer;
+  }
+
+  /** Keeps one attached handle ready for the next viewer (see `spare`). */
+  prepareViewer(): void {
+    if (this.closing !== null || this.spare !== null) return;
+    this.spare = this.client.attach(STREAMING_PLUGIN_NAME).catch((error: unknown) => {
+      // Janus is restarting or gone: the next viewer attaches its own handle and reports what went wrong.
+      this.log.debug({ err: error }, 'Attaching a spare viewer handle failed');
+      return null;
+    });
+  }
+
+  private async takeHandle(): Promise<JanusHandle> {
+    // Taken synchronously, so two viewers starting at once never share one handle.
+    const pending = this.spare;
+    this.spare = null;
+    const spare = pending === null ? null : await pending;
+    const handle = spare !== null && !spare.closed ? spare : await this.client.attach(STREAMING_PLUGIN_NAME);
+    this.prepareViewer();
+    return handle;
   }
 
   health(): JanusServiceHealth {
@@ -149,7 +176,12 @@ export class JanusService extends EventEmitter<JanusServiceEvents> {
   /** Stops every viewer, closes the session and stops Janus. Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.allSettled([...this.viewers].map((viewer) => viewer.stop()));
+      const spare = this.spare === null ? null : await this.spare;
+      this.spare = null;
+      await Promise.allSettled([
+        ...[...this.viewers].map((viewer) => viewer.stop()),
+        ...(spare === null ? [] : [spare.detach()]),
+      ]);
       await this.client.close();
       await this.janus.close();
     })();
@@ -219,6 +251,7 @@ export class JanusService extends EventEmitter<JanusServiceEvents> {
       'Janus mountpoints recreated',
     );
     if (changed.length > 0) this.emit('mountpoints-changed', changed);
+    if (this.mountpoints.size > 0) this.prepareViewer();
     this.emit('restarted');
   }
 }
