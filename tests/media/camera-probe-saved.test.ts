@@ -37,7 +37,9 @@ describe('probe of a saved camera with its stored credentials', () => {
     t.inject({ method, url, headers: { cookie: admin }, ...(payload ? { payload } : {}) });
 
   it('succeeds without the client sending the credentials; a wrong stored password gives AUTH_FAILED', async () => {
-    const url = server().url('/h264').replace('rtsp://', `rtsp://${USER}:${encodeURIComponent(PASSWORD)}@`);
+    const url = server()
+      .url('/h264')
+      .replace('rtsp://', `rtsp://${USER}:${encodeURIComponent(PASSWORD)}@`);
     // Disabled, so the only process that opens the stream is the probe's.
     const created = await call('POST', '/api/cameras', { name: 'Gate', kind: 'rtsp', url, enabled: false });
     expect(created.statusCode).toBe(201);
@@ -46,9 +48,15 @@ describe('probe of a saved camera with its stored credentials', () => {
 
     const probe = await call('POST', `/api/cameras/${id}/probe`);
     expect(probe.statusCode, probe.body).toBe(200);
-    expect(probe.json()).toMatchObject({ codec: 'h264', width: expect.any(Number), height: expect.any(Number) });
+    expect(probe.json()).toMatchObject({
+      codec: 'h264',
+      width: expect.any(Number),
+      height: expect.any(Number),
+    });
 
-    expect((await call('PATCH', `/api/cameras/${id}`, { password: 'not the password' })).statusCode).toBe(200);
+    expect((await call('PATCH', `/api/cameras/${id}`, { password: 'not the password' })).statusCode).toBe(
+      200,
+    );
     const refused = await call('POST', `/api/cameras/${id}/probe`);
     expect(refused.statusCode).toBe(422);
     expect(refused.json()).toMatchObject({ code: 'AUTH_FAILED', message: expect.any(String) });
