@@ -180,6 +180,41 @@ describe('live view through Janus into Chromium', () => {
     await framesAdvance(30_000);
   });
 
+  it("tests a saved camera's connection from its edit form with the stored credentials", async () => {
+    const secured = await startRtspServer(
+      { user: 'cam', password: 'stored secret 9' },
+      { prefix: host.netns.exec, port: RTSP_PORT + 1 },
+    );
+    try {
+      const created = await api('POST', '/api/cameras', {
+        name: 'Gate',
+        kind: 'rtsp',
+        url: `rtsp://127.0.0.1:${RTSP_PORT + 1}/h264`,
+        username: 'cam',
+        password: 'stored secret 9',
+        enabled: false,
+      });
+      expect(created.status).toBe(201);
+      await page.goto(`${host.server.url}/cameras`);
+      await page
+        .locator('[data-testid="camera-row"]', { hasText: 'Gate' })
+        .getByTestId('camera-edit')
+        .click();
+      // The password is never sent back, so only the saved-camera probe can pass this server's auth.
+      expect(await page.getByTestId('camera-password').inputValue()).toBe('');
+      await page.getByTestId('camera-probe').click();
+      const outcome = page.getByTestId('camera-probe-result');
+      await outcome.waitFor({ timeout: 15_000 });
+      expect(await outcome.getAttribute('data-outcome')).toBe('ok');
+      expect(await outcome.textContent()).toMatch(/H264 video/);
+      await page.screenshot({ path: 'test-results/e2e/12-camera-probe-saved.png' });
+      expect((await api('DELETE', `/api/cameras/${(created.body as { id: number }).id}`)).status).toBe(204);
+      await page.goto(`${host.server.url}/live`);
+    } finally {
+      await secured.stop();
+    }
+  });
+
   it('removes a deleted camera and its mountpoint', async () => {
     const list = await cameras();
     const test = list.find((c) => c.kind === 'test')!;

@@ -300,6 +300,9 @@ export const api = {
   /** Tries a source for up to 10 s on the server; well inside REQUEST_TIMEOUT_MS. */
   probeCamera: async (body: ProbeCameraRequest) =>
     (await requestJson('POST', '/api/cameras/probe', { body })) as ProbeResult,
+  /** The same, for a saved camera with its stored credentials (which the browser never sees). */
+  probeSavedCamera: async (id: number) =>
+    (await requestJson('POST', `/api/cameras/${id}/probe`)) as ProbeResult,
 
   vaultStatus: async () => (await requestJson('GET', '/api/vault')) as VaultStatus,
   unlockVault: async (body: UnlockVaultRequest) =>

@@ -8,6 +8,7 @@ import {
   parseWhole,
   patchBody,
   probeBody,
+  probeTarget,
   sourceProblems,
   splitUrlCredentials,
   type CameraDraft,
@@ -102,15 +103,15 @@ describe('draftProblems', () => {
     expect(sourceProblems(draft({ kind: 'test', width: '8', height: '720' })).width).toMatch(/16 to 7680/);
   });
 
-  it('refuses to clear a saved size on edit, which the API cannot do', () => {
+  it('lets a saved size be cleared on edit: blank means the camera default', () => {
     const saved = camera({
       kind: 'test',
       url: null,
       options: { ...camera().options, width: 640, height: 480, fps: 15 },
     });
-    const problems = sourceProblems({ ...draftFromCamera(saved), fps: '' }, saved);
-    expect(problems.fps).toMatch(/cannot be cleared/);
     expect(sourceProblems({ ...draftFromCamera(saved), fps: '' }).fps).toBeNull();
+    // Width and height still go together.
+    expect(sourceProblems({ ...draftFromCamera(saved), width: '' }).width).toMatch(/both width and height/);
   });
 });
 
@@ -198,5 +199,55 @@ describe('patchBody', () => {
       options: { ...camera().options, width: 1280, height: 720, fps: 30 },
     });
     expect(patchBody({ ...draftFromCamera(saved), fps: '10', username: 'x' }, saved)).toEqual({ fps: 10 });
+  });
+
+  it('clears saved hints with null, so the camera goes back to its own default', () => {
+    const saved = camera({
+      kind: 'v4l2',
+      url: null,
+      device: '/dev/video0',
+      hasCredentials: false,
+      options: { ...camera().options, width: 1280, height: 720, fps: 30 },
+    });
+    expect(patchBody({ ...draftFromCamera(saved), width: '', height: '', fps: ' ' }, saved)).toEqual({
+      width: null,
+      height: null,
+      fps: null,
+    });
+    // Blank hints that were never set send nothing.
+    const unset = camera({ kind: 'test', url: null, hasCredentials: false });
+    expect(patchBody(draftFromCamera(unset), unset)).toBeNull();
+  });
+
+  it('never sends hints for an RTSP camera, whose size comes from the stream', () => {
+    const saved = camera();
+    expect(patchBody({ ...draftFromCamera(saved), width: '640', height: '480' }, saved)).toBeNull();
+  });
+});
+
+describe('probeTarget', () => {
+  it('tests a new camera from the draft', () => {
+    const body = draft({ url: 'rtsp://10.0.0.5/live' });
+    expect(probeTarget(body, null)).toEqual({ draft: probeBody(body) });
+  });
+
+  it('tests an untouched saved camera as stored, so its saved credentials are used', () => {
+    const saved = camera();
+    expect(probeTarget(draftFromCamera(saved), saved)).toEqual({ saved: 7 });
+    // A name or enabled change is not a source change.
+    expect(probeTarget({ ...draftFromCamera(saved), name: 'Gate', enabled: false }, saved)).toEqual({
+      saved: 7,
+    });
+  });
+
+  it('tests the draft once its source, credentials or hints are edited', () => {
+    const saved = camera();
+    const moved = { ...draftFromCamera(saved), url: 'rtsp://10.0.0.9/live' };
+    expect(probeTarget(moved, saved)).toEqual({ draft: probeBody(moved) });
+    const retyped = { ...draftFromCamera(saved), password: 'typed' };
+    expect(probeTarget(retyped, saved)).toEqual({ draft: probeBody(retyped) });
+    expect(probeTarget({ ...draftFromCamera(saved), clearCredentials: true }, saved)).toHaveProperty('draft');
+    const test = camera({ kind: 'test', url: null, hasCredentials: false });
+    expect(probeTarget({ ...draftFromCamera(test), fps: '5' }, test)).toHaveProperty('draft');
   });
 });

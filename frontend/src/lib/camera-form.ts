@@ -166,13 +166,10 @@ const NO_PROBLEMS: Readonly<Record<CameraField, null>> = Object.freeze({
 });
 
 /** What is wrong with each field that matters for the draft's kind; null where all is well. */
-export function draftProblems(
-  draft: CameraDraft,
-  camera: Camera | null = null,
-): Record<CameraField, string | null> {
+export function draftProblems(draft: CameraDraft): Record<CameraField, string | null> {
   const name = draft.name.trim();
   return {
-    ...sourceProblems(draft, camera),
+    ...sourceProblems(draft),
     name:
       name === ''
         ? 'Enter a name.'
@@ -183,17 +180,11 @@ export function draftProblems(
 }
 
 /** Problems of the source fields alone (the name is not checked): what Test connection needs. */
-export function sourceProblems(
-  draft: CameraDraft,
-  camera: Camera | null = null,
-): Record<CameraField, string | null> {
-  return { ...NO_PROBLEMS, ...kindProblems(draft, camera) };
+export function sourceProblems(draft: CameraDraft): Record<CameraField, string | null> {
+  return { ...NO_PROBLEMS, ...kindProblems(draft) };
 }
 
-function kindProblems(
-  draft: CameraDraft,
-  camera: Camera | null,
-): Partial<Record<CameraField, string | null>> {
+function kindProblems(draft: CameraDraft): Partial<Record<CameraField, string | null>> {
   switch (draft.kind) {
     case 'rtsp':
       return {
@@ -205,21 +196,18 @@ function kindProblems(
     case 'v4l2':
       return {
         device: V4L2_DEVICE.test(draft.device.trim()) ? null : 'Enter a device such as /dev/video0.',
-        ...sizeProblems(draft, camera),
+        ...sizeProblems(draft),
       };
     case 'file':
       return {
         path: draft.path.trim() === '' ? 'Enter the name of a video file in the media folder.' : null,
       };
     case 'test':
-      return sizeProblems(draft, camera);
+      return sizeProblems(draft);
   }
 }
 
-function sizeProblems(
-  draft: CameraDraft,
-  camera: Camera | null,
-): Partial<Record<CameraField, string | null>> {
+function sizeProblems(draft: CameraDraft): Partial<Record<CameraField, string | null>> {
   const problems = {
     width: numberProblem('width', draft.width),
     height: numberProblem('height', draft.height),
@@ -230,14 +218,6 @@ function sizeProblems(
   if (hasWidth !== hasHeight) {
     const missing = hasWidth ? 'height' : 'width';
     problems[missing] = 'Enter both width and height, or neither.';
-  }
-  // PATCH cannot set a size back to "camera default": a blank field would silently keep the old value.
-  if (camera !== null) {
-    for (const field of ['width', 'height', 'fps'] as const) {
-      if (camera.options[field] !== null && draft[field].trim() === '' && problems[field] === null) {
-        problems[field] = 'A saved value cannot be cleared; enter a number.';
-      }
-    }
   }
   return problems;
 }
@@ -294,9 +274,36 @@ export function createBody(draft: CameraDraft): CreateCameraRequest {
   return { name: draft.name.trim(), kind: draft.kind, enabled: draft.enabled, ...sourceFields(draft) };
 }
 
-/** What Test connection sends. Saved credentials cannot be tested: the server never gives them back. */
+/** What Test connection sends for a draft source. */
 export function probeBody(draft: CameraDraft): ProbeCameraRequest {
   return { kind: draft.kind, ...sourceFields(draft) };
+}
+
+/** What Test connection tries: the saved camera as stored (with its saved credentials), or the draft. */
+export type ProbeTarget = { saved: number } | { draft: ProbeCameraRequest };
+
+const SOURCE_KEYS = [
+  'url',
+  'device',
+  'path',
+  'transport',
+  'latencyMs',
+  'width',
+  'height',
+  'fps',
+  'username',
+  'password',
+] as const;
+
+/**
+ * A saved camera whose source fields are untouched is tested as stored, so its saved credentials (which
+ * the browser never sees) take part; any edit to the source tests the draft instead.
+ */
+export function probeTarget(draft: CameraDraft, camera: Camera | null): ProbeTarget {
+  if (camera === null || draft.clearCredentials) return { draft: probeBody(draft) };
+  const patch = patchBody(draft, camera) ?? {};
+  const sourceEdited = SOURCE_KEYS.some((key) => key in patch);
+  return sourceEdited ? { draft: probeBody(draft) } : { saved: camera.id };
 }
 
 /**
@@ -318,9 +325,12 @@ export function patchBody(draft: CameraDraft, camera: Camera): UpdateCameraReque
   if (source.latencyMs !== undefined && source.latencyMs !== camera.options.latencyMs) {
     patch.latencyMs = source.latencyMs;
   }
-  for (const field of ['width', 'height', 'fps'] as const) {
-    const value = source[field];
-    if (value !== undefined && value !== camera.options[field]) patch[field] = value;
+  if (camera.kind === 'v4l2' || camera.kind === 'test') {
+    // A blank hint means "the camera's own default": null clears a saved one.
+    for (const field of ['width', 'height', 'fps'] as const) {
+      const value = source[field] ?? null;
+      if (value !== camera.options[field]) patch[field] = value;
+    }
   }
   if (camera.kind === 'rtsp') {
     if (draft.clearCredentials) {

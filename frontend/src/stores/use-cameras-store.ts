@@ -4,13 +4,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { api } from '../api/client';
-import type {
-  Camera,
-  CreateCameraRequest,
-  ProbeCameraRequest,
-  ProbeResult,
-  UpdateCameraRequest,
-} from '../api/types';
+import type { Camera, CreateCameraRequest, ProbeResult, UpdateCameraRequest } from '../api/types';
+import type { ProbeTarget } from '../lib/camera-form';
 
 /** How often the camera list is refreshed while a page polls, in milliseconds. */
 export const CAMERA_POLL_INTERVAL_MS = 3_000;
@@ -119,8 +114,8 @@ export const useCamerasStore = defineStore('cameras', () => {
     cameras.value = cameras.value.filter((camera) => camera.id !== id);
   }
 
-  function probe(request: ProbeCameraRequest): Promise<ProbeResult> {
-    return api.probeCamera(request);
+  function probe(target: ProbeTarget): Promise<ProbeResult> {
+    return 'saved' in target ? api.probeSavedCamera(target.saved) : api.probeCamera(target.draft);
   }
 
   return {
