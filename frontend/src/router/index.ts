@@ -30,7 +30,7 @@ const routes: RouteRecordRaw[] = [
   },
   {
     path: '/',
-    component: () => import('../components/app-shell.vue'),
+    component: () => import('../components/layout/app-shell.vue'),
     meta: { requiresAuth: true },
     children: [
       {
