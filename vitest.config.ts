@@ -41,6 +41,16 @@ export default defineConfig({
       },
       {
         test: {
+          // The converted models against TensorFlow.js, and what they find in real pictures (real onnxruntime).
+          name: 'models',
+          include: ['tests/inference/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
