@@ -84,6 +84,7 @@ export default tseslint.config(
       'inference/image/**/*.ts',
       'inference/detect/**/*.ts',
       'inference/motion/**/*.ts',
+      'inference/track/**/*.ts',
       'bench/**/*.ts',
     ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
