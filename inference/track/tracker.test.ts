@@ -30,10 +30,10 @@ describe('Tracker', () => {
 
   it('keeps the top score, the time it was seen and a thinned path', () => {
     const tracker = new Tracker();
-    let last;
-    for (let step = 0; step < 10; step++)
-      last = tracker.update([person(50 + step * 20, step === 4 ? 0.95 : 0.7)], WHOLE, step * 200);
-    const track = last.updated[0]!;
+    const updates = Array.from({ length: 10 }, (_, step) =>
+      tracker.update([person(50 + step * 20, step === 4 ? 0.95 : 0.7)], WHOLE, step * 200),
+    );
+    const track = updates.at(-1)!.updated[0]!;
     expect(track.topScore).toBe(0.95);
     expect(track.topScoreAt).toBe(800);
     expect(track.path.length).toBeGreaterThan(3);
