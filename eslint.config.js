@@ -85,6 +85,8 @@ export default tseslint.config(
       'inference/detect/**/*.ts',
       'inference/motion/**/*.ts',
       'inference/track/**/*.ts',
+      'inference/analysis/**/*.ts',
+      'inference/frames/**/*.ts',
       'bench/**/*.ts',
     ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -1,3 +1,4 @@
+import { AnalysisSender } from './analysis-sender.js';
 import type { WorkerChannel } from './channel.js';
 import { classifyGstError, describeGstError, gstErrorInfo } from './errors.js';
 import type { BusMessage } from './gst/binding.js';
@@ -45,6 +46,7 @@ export class CameraSession {
   private lastStillAt = 0;
   private lastKeyframeRequest = 0;
   private keyframeTimer: NodeJS.Timeout | null = null;
+  private analysis: AnalysisSender | null = null;
 
   constructor(
     private readonly start: StartMessage,
@@ -67,11 +69,13 @@ export class CameraSession {
       this.fail(outcome.code, outcome.message);
       return;
     }
+    const { analysis } = this.start;
     const description = buildCameraPipeline({
       source,
       media: outcome.info,
       rtp: this.start.rtp,
       stills: this.start.stills,
+      ...(analysis ? { analysis } : {}),
     });
     this.channel.addSecrets(secretsOf(description));
     const runner = new PipelineRunner(description, (message) =>
@@ -92,6 +96,15 @@ export class CameraSession {
       this.stats.frame(buffer.length, caps['width'], caps['height'], isKeyframe(buffer));
     });
     runner.pull(NAMES.stills, (jpeg, caps) => this.onStill(jpeg, caps['width'], caps['height']));
+    if (analysis) {
+      const sender = new AnalysisSender(analysis.socket, this.start.cameraId, analysis);
+      this.analysis = sender;
+      runner.pull(NAMES.analysis, (pixels, caps) => {
+        const { width, height } = caps;
+        if (typeof width === 'number' && typeof height === 'number')
+          sender.offer(pixels, width, height, Date.now());
+      });
+    }
     runner.play();
     if (source.kind === 'test') {
       const renderer = createPatternRenderer(source.width, source.height, source.fps);
@@ -123,6 +136,7 @@ export class CameraSession {
     this.stopped = true;
     if (this.keyframeTimer !== null) clearTimeout(this.keyframeTimer);
     this.ticker?.stop();
+    this.analysis?.close();
     for (const timer of this.timers) clearTimeout(timer);
     this.probe?.cancel();
     await this.probe?.result;
@@ -131,7 +145,7 @@ export class CameraSession {
 
   private tick(): void {
     if (!this.ready) return;
-    this.channel.send(this.stats.take());
+    this.channel.send({ ...this.stats.take(), analysis: this.analysis?.take() ?? null });
     const newest = this.stats.newestFrameAt;
     if (newest !== null && Date.now() - newest > STALL_TIMEOUT_MS) {
       this.fail('NO_VIDEO', `no frame for ${STALL_TIMEOUT_MS} ms`);

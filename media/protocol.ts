@@ -56,6 +56,19 @@ export interface StartMessage {
   rtp: { host: '127.0.0.1'; port: number };
   /** Low-rate decoded branch (memory only): about `fps` JPEGs a second, at most `maxWidth` pixels wide. */
   stills: { fps: number; maxWidth: number; quality: number };
+  /**
+   * Detection on: decoded RGB frames, at most `maxWidth` wide (a multiple of 4), go to the inference worker's
+   * frame socket at `fps` while it sees something and at `idleFps` otherwise (inference/frames/wire.ts).
+   */
+  analysis?: AnalysisSettings;
+}
+
+export interface AnalysisSettings {
+  /** Path of the inference worker's Unix socket. */
+  socket: string;
+  maxWidth: number;
+  fps: number;
+  idleFps: number;
 }
 
 export interface ProbeMessage {
@@ -107,6 +120,8 @@ export type WorkerToServer =
       lastFrameAt: number | null;
       /** Keyframes (IDR) on the live branch over the last interval. */
       keyframes: number;
+      /** Frames sent to and dropped for the inference worker over the last interval (null: detection off). */
+      analysis: { sent: number; dropped: number } | null;
     }
   | { type: 'still'; jpeg: Uint8Array; width: number; height: number; at: number }
   | {

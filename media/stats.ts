@@ -45,6 +45,7 @@ export class LiveStats {
       height: this.height,
       lastFrameAt: this.lastFrameAt,
       keyframes: this.keyframes,
+      analysis: null,
     };
     this.frames = 0;
     this.keyframes = 0;

@@ -65,3 +65,32 @@ describe('parseSource', () => {
     });
   });
 });
+
+describe('parseServerMessage: the analysis settings', () => {
+  const start = (analysis: unknown) => ({
+    type: 'start',
+    cameraId: 4,
+    source: { kind: 'test', width: 640, height: 360, fps: 10 },
+    rtp: { host: '127.0.0.1', port: 5004 },
+    stills: { fps: 2, maxWidth: 640, quality: 80 },
+    analysis,
+  });
+
+  it('keeps valid analysis settings and leaves them out when absent', () => {
+    const analysis = { socket: '/run/vigil/frames.sock', maxWidth: 640, fps: 5, idleFps: 1 };
+    expect(parseServerMessage(start(analysis))).toMatchObject({ analysis });
+    expect(parseServerMessage(start(undefined))).not.toHaveProperty('analysis');
+  });
+
+  it('refuses a relative socket path and a width that packed RGB rows would pad', () => {
+    expect(() =>
+      parseServerMessage(start({ socket: 'frames.sock', maxWidth: 640, fps: 5, idleFps: 1 })),
+    ).toThrow(/absolute path/);
+    expect(() => parseServerMessage(start({ socket: '/f.sock', maxWidth: 642, fps: 5, idleFps: 1 }))).toThrow(
+      /multiple of 4/,
+    );
+    expect(() => parseServerMessage(start({ socket: '/f.sock', maxWidth: 640, fps: 0, idleFps: 1 }))).toThrow(
+      BadConfigError,
+    );
+  });
+});

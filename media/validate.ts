@@ -1,4 +1,4 @@
-import type { CameraSource, ServerToWorker } from './protocol.js';
+import type { AnalysisSettings, CameraSource, ServerToWorker } from './protocol.js';
 
 /** A message from the server the worker cannot act on; reported as BAD_CONFIG. */
 export class BadConfigError extends Error {
@@ -111,6 +111,17 @@ export function parseSource(value: unknown): CameraSource {
   }
 }
 
+function parseAnalysis(value: unknown): AnalysisSettings | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) throw new BadConfigError('analysis must be an object');
+  const socket = value['socket'];
+  if (typeof socket !== 'string' || !socket.startsWith('/'))
+    throw new BadConfigError('analysis.socket must be an absolute path');
+  const maxWidth = int(value, 'maxWidth', 64, 1920);
+  if (maxWidth % 4 !== 0) throw new BadConfigError('analysis.maxWidth must be a multiple of 4');
+  return { socket, maxWidth, fps: num(value, 'fps', 0.2, 30), idleFps: num(value, 'idleFps', 0.2, 30) };
+}
+
 /** Checks a message from the server against the protocol; throws BadConfigError naming the first problem. */
 export function parseServerMessage(value: unknown): ServerToWorker {
   if (!isObject(value)) throw new BadConfigError('message must be an object');
@@ -131,6 +142,7 @@ export function parseServerMessage(value: unknown): ServerToWorker {
       if (!isObject(rtp) || rtp['host'] !== '127.0.0.1')
         throw new BadConfigError('rtp.host must be 127.0.0.1');
       if (!isObject(stills)) throw new BadConfigError('stills must be an object');
+      const analysis = parseAnalysis(value['analysis']);
       return {
         type: 'start',
         cameraId: int(value, 'cameraId', 0, Number.MAX_SAFE_INTEGER),
@@ -141,6 +153,7 @@ export function parseServerMessage(value: unknown): ServerToWorker {
           maxWidth: int(stills, 'maxWidth', 16, 3840),
           quality: int(stills, 'quality', 1, 100),
         },
+        ...(analysis ? { analysis } : {}),
       };
     }
     default:

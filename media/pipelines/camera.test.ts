@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CameraSource } from '../protocol.js';
 import {
+  analysisSize,
   buildCameraPipeline,
   encoderBitrate,
   keyframeInterval,
@@ -191,5 +192,49 @@ describe('sizing', () => {
     expect(stillWidth(raw720, 640)).toBe(640);
     expect(stillWidth({ ...raw720, width: 321 }, 640)).toBe(320);
     expect(stillWidth({ ...raw720, width: null }, 480)).toBe(480);
+  });
+});
+
+describe('the analysis branch (detection on)', () => {
+  const analysis = { socket: '/run/vigil/frames.sock', maxWidth: 640, fps: 5, idleFps: 2 };
+  const ANALYSIS_TAIL = (width: number, height: number) =>
+    `videorate drop-only=true max-rate=5 ! videoscale ! videoconvert ! video/x-raw,format=RGB,width=${width},height=${height},pixel-aspect-ratio=1/1 ! ` +
+    'appsink name=analysis sync=false async=false drop=true max-buffers=1 enable-last-sample=false';
+
+  it('decodes RTSP H.264 once, for both the stills and the analysis frames', () => {
+    const launch = toLaunchString(buildCameraPipeline({ ...options(rtsp('rtsp://cam/1'), h264), analysis }));
+    expect(launch.match(/avdec_h264/g)).toHaveLength(1);
+    expect(launch).toContain('avdec_h264 output-corrupt=false ! tee name=raw');
+    expect(launch).toContain(
+      `raw. ! queue name=stillq leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0 ! ${STILLS_TAIL}`,
+    );
+    expect(launch).toContain(
+      `raw. ! queue name=analysisq leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0 ! ${ANALYSIS_TAIL(640, 360)}`,
+    );
+  });
+
+  it('taps the raw tee of a transcoded camera, never wider than asked, width a multiple of 4', () => {
+    const launch = toLaunchString(
+      buildCameraPipeline({
+        ...options(
+          { kind: 'test', width: 1000, height: 750, fps: 10 },
+          { codec: 'raw', width: 1000, height: 750, fps: 10 },
+        ),
+        analysis: { ...analysis, maxWidth: 320 },
+      }),
+    );
+    expect(launch).toContain(
+      `raw. ! queue name=analysisq leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0 ! ${ANALYSIS_TAIL(320, 240)}`,
+    );
+    expect(analysisSize({ codec: 'raw', width: 642, height: 480, fps: 10 }, 1920)).toEqual({
+      width: 640,
+      height: 478,
+    });
+  });
+
+  it('has no analysis branch while detection is off', () => {
+    expect(toLaunchString(buildCameraPipeline(options(rtsp('rtsp://cam/1'), h264)))).not.toContain(
+      'analysis',
+    );
   });
 });

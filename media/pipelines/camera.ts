@@ -22,6 +22,8 @@ export const NAMES = {
   liveQueue: 'liveq',
   stats: 'stats',
   stills: 'stills',
+  /** Decoded RGB frames for the inference worker (only when detection is on). */
+  analysis: 'analysis',
   /** Extension point for recording: a fakesink on a leaky queue today. */
   recording: 'rec',
 } as const;
@@ -32,6 +34,7 @@ export interface CameraPipelineOptions {
   media: MediaInfo;
   rtp: StartMessage['rtp'];
   stills: StartMessage['stills'];
+  analysis?: StartMessage['analysis'];
 }
 
 export interface CameraPipeline extends PipelineDescription {
@@ -113,6 +116,33 @@ function stillsTail(options: CameraPipelineOptions): PipelineNode[] {
     }),
     el('jpegenc', { quality: Math.round(quality) }),
     appsink(NAMES.stills, 1),
+  ];
+}
+
+/**
+ * Analysis size: the source scaled to at most `maxWidth` wide, width a multiple of 4 (so packed RGB rows need
+ * no padding) and an even height, keeping the aspect ratio (16:9 when the source does not say).
+ */
+export function analysisSize(media: MediaInfo, maxWidth: number): { width: number; height: number } {
+  const sourceWidth = media.width ?? 1280;
+  const sourceHeight = media.height ?? 720;
+  const width = Math.max(64, Math.min(maxWidth, sourceWidth) - (Math.min(maxWidth, sourceWidth) % 4));
+  const height = Math.max(2, Math.round((width * sourceHeight) / sourceWidth / 2) * 2);
+  return { width, height };
+}
+
+/** Decoded frames → at most the analysis rate → RGB at the analysis size; the newest one wins. */
+function analysisTail(
+  options: CameraPipelineOptions,
+  analysis: NonNullable<StartMessage['analysis']>,
+): PipelineNode[] {
+  const { width, height } = analysisSize(options.media, analysis.maxWidth);
+  return [
+    el('videorate', { 'drop-only': true, 'max-rate': Math.max(1, Math.ceil(analysis.fps)) }),
+    el('videoscale'),
+    el('videoconvert'),
+    caps('video/x-raw', { format: 'RGB', width, height, 'pixel-aspect-ratio': fraction(1, 1) }),
+    appsink(NAMES.analysis, 1),
   ];
 }
 
@@ -198,14 +228,24 @@ export function buildCameraPipeline(options: CameraPipelineOptions): CameraPipel
             'max-size-time': 2e9,
           }),
           el('avdec_h264', { 'output-corrupt': false }),
-          ...stillsTail(options),
+          ...(options.analysis ? [el('tee', {}, NAMES.raw)] : stillsTail(options)),
         ],
+        // With detection on, the one decode feeds both the stills and the analysis frames.
+        ...(options.analysis
+          ? [
+              [ref(NAMES.raw), leaky(1, 'stillq'), ...stillsTail(options)],
+              [ref(NAMES.raw), leaky(1, 'analysisq'), ...analysisTail(options, options.analysis)],
+            ]
+          : []),
       ]
     : [
         [...head.nodes, ...decodeNodes(source, media.codec), el('tee', {}, NAMES.raw)],
         encoderChain(media),
         ...encodedBranches(),
         [ref(NAMES.raw), leaky(1, 'stillq'), ...stillsTail(options)],
+        ...(options.analysis
+          ? [[ref(NAMES.raw), leaky(1, 'analysisq'), ...analysisTail(options, options.analysis)]]
+          : []),
       ];
   return {
     chains,
