@@ -24,6 +24,7 @@ describe('LiveStats', () => {
       height: 720,
       lastFrameAt: 1_001_500,
       keyframes: 2,
+      analysis: null,
     });
     now += 2_000;
     expect(stats.take()).toMatchObject({ fps: 0, keyframes: 0, width: 1280, lastFrameAt: 1_001_500 });

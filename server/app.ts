@@ -33,6 +33,7 @@ import { filesRoutes } from './files/files.routes.js';
 import { uploadsRoutes } from './files/uploads/uploads.routes.js';
 import { MAX_CLIENT_MESSAGE_BYTES } from './ws/protocol.js';
 import { wsRoutes } from './ws/ws.routes.js';
+import { eventsRoutes } from './events/events.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -105,7 +106,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log: app.log,
     version: appVersion(),
     ...(options.now ? { now: options.now } : {}),
-    media: media ? { workerPath: media.workerPath, ingest: media.ingest } : null,
+    media: media
+      ? { workerPath: media.workerPath, inferencePath: media.inferencePath, ingest: media.ingest }
+      : null,
   });
   const live = media
     ? createLiveService({
@@ -128,6 +131,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     services.hub.closeAll();
     services.uploads.close();
     await services.fleet?.stopAll();
+    await services.detection?.stop();
     await media?.janus.close();
     services.vault.close();
     await database.close();
@@ -164,6 +168,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     filesRoutes,
     downloadRoutes,
     uploadsRoutes,
+    eventsRoutes,
   ]) {
     await app.register(plugin, { services });
   }
@@ -181,6 +186,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.ready();
   await services.vault.start();
   services.uploads.start();
+  services.detection?.start();
   await services.cameras.startAll();
   return app;
 }

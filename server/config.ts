@@ -34,6 +34,12 @@ export interface Config {
   readonly webrtc: WebRtcConfig;
   /** Run cameras (Janus and camera workers). Env VIGIL_MEDIA=on|off, default on. */
   readonly media: boolean;
+  /**
+   * Detection (needs media). Env VIGIL_DETECTION=on|off (default on), VIGIL_MODELS_DIR (the converted models,
+   * default <app>/.runtime/models, written by `npm run models`), VIGIL_INFERENCE_THREADS (onnxruntime threads,
+   * default 1 so the camera, Janus and the server keep a core).
+   */
+  readonly detection: { readonly enabled: boolean; readonly modelsDir: string; readonly threads: number };
   /** The encrypted volume, or the development stand-in. */
   readonly vault: VaultConfig;
   /** File uploads. Env VIGIL_UPLOAD_MAX_BYTES (per upload, default 64 GiB), VIGIL_UPLOAD_EXPIRY_HOURS (partial uploads, default 24). */
@@ -198,6 +204,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const mediaRaw = text('VIGIL_MEDIA') ?? 'on';
   if (mediaRaw !== 'on' && mediaRaw !== 'off') problems.push(`VIGIL_MEDIA=${mediaRaw}: expected on or off`);
 
+  const detectionRaw = text('VIGIL_DETECTION') ?? 'on';
+  if (detectionRaw !== 'on' && detectionRaw !== 'off')
+    problems.push(`VIGIL_DETECTION=${detectionRaw}: expected on or off`);
+  const detection = Object.freeze({
+    enabled: detectionRaw === 'on',
+    modelsDir: path.resolve(cwd, text('VIGIL_MODELS_DIR') ?? path.join(appRoot(), '.runtime', 'models')),
+    threads: int('VIGIL_INFERENCE_THREADS', 1, 1, 16),
+  });
+
   const vault = parseVault(text, int, problems, cwd, dataDir);
   const uploads = Object.freeze({
     maxBytes: int('VIGIL_UPLOAD_MAX_BYTES', 64 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
@@ -219,6 +234,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mediaDir,
     webrtc,
     media: mediaRaw !== 'off',
+    detection,
     vault,
     uploads,
   });

@@ -22,6 +22,10 @@ import type { VaultBackend } from './vault/vault-backend.js';
 import { createVaultService, type VaultService } from './vault/vault.service.js';
 import { createVaultctl } from './vault/vaultctl.js';
 import { createWsHub, type WsHub } from './ws/ws-hub.js';
+import { createEventsService, type EventsService } from './events/events.service.js';
+import { createInferenceSupervisor, type InferenceSupervisor } from './detection/inference-supervisor.js';
+import { ANALYSIS_FRAMES, defaultAnalysis } from './detection/analysis-defaults.js';
+import path from 'node:path';
 
 /** Everything the routes use, built once from explicit dependencies. */
 export interface Services {
@@ -41,6 +45,9 @@ export interface Services {
   vault: VaultService;
   files: FilesService;
   uploads: UploadsService;
+  events: EventsService;
+  /** The inference worker's supervisor; null when media or detection is off. */
+  detection: InferenceSupervisor | null;
 }
 
 /** The LUKS volume through the privileged helper, or the development directory (VIGIL_VAULT=dir:). */
@@ -54,6 +61,8 @@ function vaultBackend(config: Config): VaultBackend {
 /** What it takes to run cameras: the worker program and where their RTP goes. */
 export interface MediaDeps {
   workerPath: string;
+  /** The inference worker program (dist/inference/worker.js). */
+  inferencePath: string;
   ingest: LiveIngest;
 }
 
@@ -98,12 +107,30 @@ export function createServices(deps: {
   });
   const setup = createSetupService({ db, hasher, audit, now });
   const media = deps.media ?? null;
+  const vault = createVaultService({ backend: vaultBackend(config), hub, audit, log, now });
+  const events = createEventsService({ vault, hub, log, now });
+  const detection =
+    media && config.detection.enabled
+      ? createInferenceSupervisor({
+          workerPath: media.inferencePath,
+          modelsDir: config.detection.modelsDir,
+          threads: config.detection.threads,
+          runDir: path.join(config.dataDir, 'run'),
+          log,
+          onMessage: (message) => events.handle(message),
+          onGone: () => events.endOpen(),
+        })
+      : null;
   const fleet = media
     ? createCameraFleet({
         log,
         workerPath: media.workerPath,
         ingest: media.ingest,
         mediaDir: config.mediaDir,
+        detection: detection && {
+          analysis: { socket: detection.socket, ...ANALYSIS_FRAMES },
+          onCameras: (ids) => detection.setCameras(ids.map(defaultAnalysis)),
+        },
       })
     : null;
   const cameras = createCamerasService({
@@ -114,7 +141,6 @@ export function createServices(deps: {
     prober: media ? createCameraProber(media.workerPath) : null,
     now,
   });
-  const vault = createVaultService({ backend: vaultBackend(config), hub, audit, log, now });
   const files = createFilesService({ vault, hub, now });
   const uploads = createUploadsService({ vault, files, config: config.uploads, log, now });
   return {
@@ -133,5 +159,7 @@ export function createServices(deps: {
     vault,
     files,
     uploads,
+    events,
+    detection,
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { CameraWorker, type CameraRuntime, type Still } from './camera-worker.js';
 import { workerSource } from './camera-source.js';
 import type { CameraRow } from './cameras.repository.js';
+import type { AnalysisSettings } from '../../media/protocol.js';
 
 /** Where a camera's RTP goes: one SFU mountpoint per camera, bound to loopback. */
 export interface LiveIngest {
@@ -17,6 +18,12 @@ export interface CameraFleetOptions {
   /** About 2 fps, at most 640 px wide: the snapshot/MJPEG endpoints now, detection later. */
   stills?: { fps: number; maxWidth: number; quality: number };
   backoffMs?: number;
+  /** Detection: the inference worker's frame socket, the frame size and rates, and who hears which cameras
+   * have it on. Null when detection cannot run (no models, media off). */
+  detection?: {
+    analysis: AnalysisSettings;
+    onCameras: (cameraIds: number[]) => void;
+  } | null;
 }
 
 type StillListener = (still: Still) => void;
@@ -28,10 +35,13 @@ export function createCameraFleet(options: CameraFleetOptions) {
   const listeners = new Map<number, Set<StillListener>>();
   const stillsConfig = options.stills ?? { fps: 2, maxWidth: 640, quality: 80 };
 
+  const detecting = new Set<number>();
+  const announce = () => options.detection?.onCameras([...detecting].sort((a, b) => a - b));
   const stop = async (cameraId: number) => {
     const entry = workers.get(cameraId);
     workers.delete(cameraId);
     stills.delete(cameraId);
+    if (detecting.delete(cameraId)) announce();
     await entry?.worker.stop();
   };
 
@@ -43,7 +53,8 @@ export function createCameraFleet(options: CameraFleetOptions) {
         return;
       }
       const source = workerSource(row, options.mediaDir);
-      const sourceKey = JSON.stringify(source);
+      const analysis = row.detect === 1 ? options.detection?.analysis : undefined;
+      const sourceKey = JSON.stringify({ source, analysis: analysis !== undefined });
       if (workers.get(row.id)?.sourceKey === sourceKey) return;
       await stop(row.id);
       const worker = new CameraWorker({
@@ -53,6 +64,7 @@ export function createCameraFleet(options: CameraFleetOptions) {
         log: options.log,
         ingestPort: async () => (await options.ingest.ensureMountpoint(row.id)).rtpPort,
         stills: stillsConfig,
+        analysis,
         onStill: (still) => {
           stills.set(row.id, still);
           for (const listener of listeners.get(row.id) ?? []) listener(still);
@@ -60,6 +72,10 @@ export function createCameraFleet(options: CameraFleetOptions) {
         ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
       });
       workers.set(row.id, { worker, sourceKey });
+      if (analysis) {
+        detecting.add(row.id);
+        announce();
+      }
       worker.start();
     },
 

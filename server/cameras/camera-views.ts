@@ -11,6 +11,9 @@ export interface CameraView {
   path: string | null;
   hasCredentials: boolean;
   enabled: boolean;
+  detect: boolean;
+  /** Frames sent to and dropped for the inference worker over the last second; null while detection is off. */
+  analysis: { sent: number; dropped: number } | null;
   options: {
     width: number | null;
     height: number | null;
@@ -43,6 +46,8 @@ export function toCameraView(row: CameraRow, runtime: CameraRuntime | undefined)
     path: row.path,
     hasCredentials: row.username !== null || row.password !== null,
     enabled: row.enabled === 1,
+    detect: row.detect === 1,
+    analysis: live.analysis,
     options: {
       width: row.width,
       height: row.height,

@@ -4,6 +4,7 @@ import { scrubSecrets } from '../../media/scrub.js';
 import {
   READY_TIMEOUT_MS,
   STALL_TIMEOUT_MS,
+  type AnalysisSettings,
   type CameraSource,
   type ServerToWorker,
   type WorkerToServer,
@@ -27,6 +28,8 @@ export interface CameraRuntime {
    * (an RTSP camera's own setting) is why a new viewer's picture takes long to come right.
    */
   keyframeIntervalS: number | null;
+  /** Analysis frames sent and dropped in the last stats interval (null: detection off). */
+  analysis: { sent: number; dropped: number } | null;
 }
 
 /** Stats messages (about a second each) over which the keyframe interval is averaged. */
@@ -45,6 +48,7 @@ export const idleRuntime = (status: CameraRuntime['status']): CameraRuntime => (
   lastFrameAt: null,
   restarts: 0,
   keyframeIntervalS: null,
+  analysis: null,
 });
 
 export interface Still {
@@ -62,6 +66,8 @@ export interface CameraWorkerOptions {
   /** Reserves the camera's RTP ingest (a Janus mountpoint) and says where to send. */
   ingestPort: () => Promise<number>;
   stills: { fps: number; maxWidth: number; quality: number };
+  /** Detection on: where and how the worker sends its analysis frames. */
+  analysis?: AnalysisSettings | undefined;
   onStill: (still: Still) => void;
   /** First restart delay, doubled per failure up to maxBackoffMs. Defaults 1 s and 30 s. */
   backoffMs?: number;
@@ -192,6 +198,7 @@ export class CameraWorker {
       source,
       rtp: { host: '127.0.0.1', port },
       stills: this.options.stills,
+      ...(this.options.analysis ? { analysis: this.options.analysis } : {}),
     });
     clearInterval(this.watchdog);
     this.watchdog = setInterval(() => {
@@ -222,6 +229,7 @@ export class CameraWorker {
         runtime.bitrateKbps = message.bitrateKbps;
         runtime.width = message.width;
         runtime.height = message.height;
+        runtime.analysis = message.analysis;
         this.countKeyframes(message.keyframes);
         if (message.lastFrameAt !== null) {
           runtime.lastFrameAt = message.lastFrameAt;

@@ -39,6 +39,9 @@ export const CameraCreateBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 64 }),
     kind: Kind,
     enabled: Type.Optional(Type.Boolean()),
+    detect: Type.Optional(
+      Type.Boolean({ description: 'Detection (motion, objects, faces → events); default off' }),
+    ),
     ...sourceFields,
   },
   { additionalProperties: false },
@@ -48,6 +51,7 @@ export const CameraPatchBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     enabled: Type.Optional(Type.Boolean()),
+    detect: Type.Optional(Type.Boolean()),
     ...sourceFields,
   },
   { additionalProperties: false, minProperties: 1 },
@@ -71,6 +75,13 @@ export const CameraSchema = Type.Object({
   path: Nullable(Type.String()),
   hasCredentials: Type.Boolean(),
   enabled: Type.Boolean(),
+  detect: Type.Boolean(),
+  analysis: Nullable(
+    Type.Object(
+      { sent: Type.Integer(), dropped: Type.Integer() },
+      { description: 'Frames sent to and dropped for detection, last second' },
+    ),
+  ),
   options: Type.Object({
     width: Nullable(Type.Integer()),
     height: Nullable(Type.Integer()),

@@ -13,6 +13,7 @@ export interface CameraInput extends Omit<CameraSourceInput, 'kind'> {
   name: string;
   kind: CameraKind;
   enabled?: boolean | undefined;
+  detect?: boolean | undefined;
 }
 export type CameraPatch = Partial<Omit<CameraInput, 'kind'>>;
 
@@ -68,6 +69,7 @@ export function createCamerasService(deps: {
         ...source,
         name: cleanName(input.name),
         enabled: input.enabled === false ? 0 : 1,
+        detect: input.detect === true ? 1 : 0,
         created_at: at,
         updated_at: at,
       });
@@ -98,6 +100,7 @@ export function createCamerasService(deps: {
         ...source,
         ...(patch.name === undefined ? {} : { name: cleanName(patch.name) }),
         ...(patch.enabled === undefined ? {} : { enabled: patch.enabled ? 1 : 0 }),
+        ...(patch.detect === undefined ? {} : { detect: patch.detect ? 1 : 0 }),
         updated_at: now().toISOString(),
       });
       if (!row) throw notFound('Camera');
@@ -118,7 +121,15 @@ export function createCamerasService(deps: {
       const fields = checkCameraSource(input, mediaDir);
       const run = mustProbe();
       const at = now().toISOString();
-      const row: CameraRow = { ...fields, id: 0, name: 'probe', enabled: 1, created_at: at, updated_at: at };
+      const row: CameraRow = {
+        ...fields,
+        id: 0,
+        name: 'probe',
+        enabled: 1,
+        detect: 0,
+        created_at: at,
+        updated_at: at,
+      };
       return run(workerSource(row, mediaDir));
     },
 

@@ -57,6 +57,8 @@ export interface CamerasTable {
   username: string | null;
   password: string | null;
   enabled: number;
+  /** Detection on (1) or off (0); defaults to off. */
+  detect: Generated<number>;
   /** Capture hints (v4l2, test). */
   width: number | null;
   height: number | null;

@@ -49,5 +49,6 @@ export async function startMediaRuntime(config: Config, log: FastifyBaseLogger, 
     janus,
     ingest,
     workerPath: options.workerPath ?? path.join(appRoot(), 'dist', 'media', 'worker.js'),
+    inferencePath: path.join(appRoot(), 'dist', 'inference', 'worker.js'),
   };
 }

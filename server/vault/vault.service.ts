@@ -1,4 +1,4 @@
-import Sqlite from 'better-sqlite3';
+import type Sqlite from 'better-sqlite3';
 import type { FastifyBaseLogger } from 'fastify';
 import path from 'node:path';
 import type { AuditRepository } from '../audit/audit.repository.js';
@@ -10,6 +10,7 @@ import { newRecoveryKey } from './recovery-key.js';
 import type { VaultBackend, VaultStatus } from './vault-backend.js';
 import { VaultGuard } from './vault-guard.js';
 import { VaultctlError, vaultctlToAppError } from './vaultctl.js';
+import { openVaultDb } from './vault-db.js';
 import { VaultWriters } from './vault-writers.js';
 
 export interface Actor {
@@ -278,16 +279,4 @@ function busyMessage(holders: unknown): string {
   return names.length === 0
     ? 'Something still uses the vault. Close it, or lock with force.'
     : `Still in use by ${names.join(', ')}. Close them, or lock with force.`;
-}
-
-/** vault.db inside the volume, made on first unlock. Later features add their tables through it. */
-function openVaultDb(root: string, now: () => Date): Sqlite.Database {
-  const db = new Sqlite(path.join(root, 'vault.db'));
-  db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE IF NOT EXISTS vault_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-  db.prepare('INSERT OR IGNORE INTO vault_meta (key, value) VALUES (?, ?)').run(
-    'created_at',
-    now().toISOString(),
-  );
-  return db;
 }

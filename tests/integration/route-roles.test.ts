@@ -30,7 +30,13 @@ describe('every route × every role', () => {
     expect(routes.length).toBeGreaterThan(10);
     for (const route of routes) expect(route.access, `${route.method} ${route.url}`).toBeDefined();
     const urls = new Set(routes.map((r) => `${r.method} ${r.url}`));
-    for (const expected of ['GET /api/users', 'POST /api/auth/login', 'GET /api/ws', 'GET /api/audit']) {
+    for (const expected of [
+      'GET /api/users',
+      'POST /api/auth/login',
+      'GET /api/ws',
+      'GET /api/audit',
+      'GET /api/events',
+    ]) {
       expect(urls).toContain(expected);
     }
   });

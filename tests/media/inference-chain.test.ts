@@ -1,12 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraAnalysis, InferenceToServer } from '../../inference/protocol.js';
 import { freshModels, samplePicture } from '../inference/fixtures.js';
+import { makePeopleClip, makeStillClip } from '../support/clips.js';
 import {
   assertWorkerBuilt,
   forkWorker,
@@ -20,91 +19,6 @@ const INFERENCE_JS = path.resolve(
   path.dirname(new URL(import.meta.url).pathname),
   '../../dist/inference/worker.js',
 );
-
-/**
- * A clip that shows an empty grey scene for `gap` s, then one person for `shown` s (10 fps, 640 × 360): the
- * first picture of the strip along the top of the package's samples.jpg (156 × 156 px from the top left).
- */
-async function makePeopleClip(file: string, photo: string, gap: number, shown: number): Promise<void> {
-  const format = 'video/x-raw,format=I420,width=640,height=360,framerate=10/1,pixel-aspect-ratio=1/1';
-  await promisify(execFile)('gst-launch-1.0', [
-    '-q',
-    'concat',
-    'name=c',
-    '!',
-    'videoconvert',
-    '!',
-    'x264enc',
-    'key-int-max=10',
-    '!',
-    'h264parse',
-    '!',
-    'mp4mux',
-    '!',
-    'filesink',
-    `location=${file}`,
-    'videotestsrc',
-    'pattern=solid-color',
-    'foreground-color=0xff808080',
-    `num-buffers=${gap * 10}`,
-    '!',
-    'videoconvert',
-    '!',
-    format,
-    '!',
-    'c.',
-    'filesrc',
-    `location=${photo}`,
-    '!',
-    'jpegdec',
-    '!',
-    'videocrop',
-    'left=0',
-    'top=0',
-    'right=1124',
-    'bottom=1002',
-    '!',
-    'videoconvert',
-    '!',
-    'videoscale',
-    'add-borders=true',
-    '!',
-    'video/x-raw,width=640,height=360,pixel-aspect-ratio=1/1',
-    '!',
-    'imagefreeze',
-    `num-buffers=${shown * 10}`,
-    '!',
-    'videoconvert',
-    '!',
-    'videorate',
-    '!',
-    format,
-    '!',
-    'c.',
-  ]);
-}
-
-/** A still scene: the grey picture only, `seconds` long. */
-async function makeStillClip(file: string, seconds: number): Promise<void> {
-  await promisify(execFile)('gst-launch-1.0', [
-    '-q',
-    'videotestsrc',
-    'pattern=solid-color',
-    'foreground-color=0xff808080',
-    `num-buffers=${seconds * 10}`,
-    '!',
-    'video/x-raw,format=I420,width=640,height=360,framerate=10/1',
-    '!',
-    'x264enc',
-    '!',
-    'h264parse',
-    '!',
-    'mp4mux',
-    '!',
-    'filesink',
-    `location=${file}`,
-  ]);
-}
 
 interface InferenceHandle {
   child: ChildProcess;

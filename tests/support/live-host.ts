@@ -19,13 +19,17 @@ export interface LiveHost {
  * A Vigil with cameras on, in a network namespace of its own (Janus gathers no loopback candidates, and tests
  * never use the machine's external interface), set up with an admin who is signed in. Reached over the veth.
  */
-export async function startLiveHost(): Promise<LiveHost> {
+export async function startLiveHost(env: Record<string, string> = {}): Promise<LiveHost> {
   const netns = await createNetns();
   try {
-    const server = await startBuiltServer({ VIGIL_MEDIA: 'on', VIGIL_WEBRTC_INTERFACE: netns.nsIp }, 'http', {
-      prefix: netns.exec,
-      host: netns.nsIp,
-    });
+    const server = await startBuiltServer(
+      { VIGIL_MEDIA: 'on', VIGIL_WEBRTC_INTERFACE: netns.nsIp, ...env },
+      'http',
+      {
+        prefix: netns.exec,
+        host: netns.nsIp,
+      },
+    );
     const post = (url: string, body: unknown) =>
       fetch(`${server.url}${url}`, {
         method: 'POST',

@@ -23,6 +23,8 @@ const camera = (patch: Partial<Camera> = {}): Camera => ({
   path: null,
   hasCredentials: true,
   enabled: true,
+  detect: false,
+  analysis: null,
   options: { width: null, height: null, fps: null, transport: 'tcp', latencyMs: 200 },
   status: 'live',
   problem: null,

@@ -105,6 +105,8 @@ export function pendingCamera(id: number): Camera {
     path: null,
     hasCredentials: false,
     enabled: true,
+    detect: false,
+    analysis: null,
     options: { width: null, height: null, fps: null, transport: 'tcp', latencyMs: 0 },
     status: 'starting',
     problem: null,

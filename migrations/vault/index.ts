@@ -1,0 +1,4 @@
+// vault.db's migrations, in order. Each is frozen in time once released; add new ones at the end.
+import * as events from './2026-12-07T00-events.js';
+
+export const VAULT_MIGRATIONS: readonly { name: string; sql: string }[] = [events];
