@@ -4,7 +4,7 @@
  * written under a temporary name and renamed, so a cut-off run never leaves a half model behind.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,21 +37,13 @@ export async function sourcePackage(): Promise<{ dir: string; version: string }>
 /** A digest of the converter's own code, so a changed converter redoes the models. */
 async function converterDigest(): Promise<string> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const files = [
-    'convert',
-    'context',
-    'fold',
-    'onnx-graph',
-    'ops-conv',
-    'ops-elementwise',
-    'ops-shape',
-    'strided-slice',
-    'tensor',
-    'tfjs-graph',
-  ];
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  // Every module of the converter (not its CLI or tests), so a new one can never be left out of the digest.
+  const files = (await readdir(here))
+    .filter((f) => f.endsWith(ext) && !f.endsWith(`.test${ext}`) && f !== `main${ext}`)
+    .sort();
   const hash = createHash('sha256');
-  for (const file of files) hash.update(await readFile(join(here, file + ext)));
+  for (const file of files) hash.update(await readFile(join(here, file)));
   return hash.digest('hex').slice(0, 16);
 }
 

@@ -3,8 +3,8 @@
  * the model was trained on loosely cropped faces) becomes a unit-length 1024-value vector, so two faces
  * compare by their dot product (cosine similarity).
  */
-import { toModelInput, type Rect, type RgbImage } from '../image/rgb.js';
-import { runSingle, type LoadedModel } from '../models/session.js';
+import type { Rect, RgbImage } from '../image/rgb.js';
+import { runOnRegion, type LoadedModel } from '../models/session.js';
 
 export const DESCRIPTOR_OUTPUT = 'global_pooling/Mean';
 /** How much wider than the detector's box the crop is. */
@@ -21,9 +21,7 @@ export function faceCrop(image: RgbImage, face: Rect): Rect {
 }
 
 export async function faceDescriptor(model: LoadedModel, image: RgbImage, face: Rect): Promise<Float32Array> {
-  const { size, scale, offset } = model.manifest.input;
-  const { tensor } = toModelInput(image, faceCrop(image, face), size, { scale, offset });
-  const outputs = await runSingle(model, tensor, [1, size, size, 3]);
+  const { outputs } = await runOnRegion(model, image, faceCrop(image, face));
   const raw = outputs[DESCRIPTOR_OUTPUT]!.data as Float32Array;
   return normalise(raw);
 }

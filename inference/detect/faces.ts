@@ -3,8 +3,8 @@
  * cell (stride 16) and an 8 × 8 grid with 6 (stride 32) — each with a score logit and 16 regressors: the box
  * centre offset and size, then six landmarks, in input pixels relative to the anchor's centre.
  */
-import { fromModelInput, toModelInput, type Rect, type RgbImage } from '../image/rgb.js';
-import { runSingle, type LoadedModel } from '../models/session.js';
+import { fromModelInput, type Rect, type RgbImage } from '../image/rgb.js';
+import { runOnRegion, type LoadedModel } from '../models/session.js';
 import { suppress, type Detection } from './boxes.js';
 
 const HEADS = [
@@ -40,10 +40,8 @@ export async function detectFaces(
   minScore: number,
   region: Rect = { x: 0, y: 0, width: image.width, height: image.height },
 ): Promise<Face[]> {
-  const { size, scale, offset } = model.manifest.input;
-  const { tensor, placement } = toModelInput(image, region, size, { scale, offset });
-  const outputs = await runSingle(model, tensor, [1, size, size, 3]);
-  const anchors = blazefaceAnchors(size);
+  const { outputs, placement } = await runOnRegion(model, image, region);
+  const anchors = blazefaceAnchors(model.manifest.input.size);
   const byShape = (rows: number, width: number) =>
     Object.values(outputs).find((t) => t.dims[1] === rows && t.dims[2] === width)!.data as Float32Array;
   const faces: Face[] = [];

@@ -3,8 +3,8 @@
  * (`[1, 100, 6]`: x0, y0, x1, y1 in input pixels, score, class); this maps them back to the picture, applies
  * the per-label thresholds and suppresses duplicates.
  */
-import { fromModelInput, toModelInput, type Rect, type RgbImage } from '../image/rgb.js';
-import { runSingle, type LoadedModel } from '../models/session.js';
+import { fromModelInput, type Rect, type RgbImage } from '../image/rgb.js';
+import { runOnRegion, type LoadedModel } from '../models/session.js';
 import { suppress, type Detection } from './boxes.js';
 
 export interface ObjectOptions {
@@ -23,9 +23,7 @@ export async function detectObjects(
   options: ObjectOptions,
   region: Rect = { x: 0, y: 0, width: image.width, height: image.height },
 ): Promise<Detection[]> {
-  const { size, scale, offset } = model.manifest.input;
-  const { tensor, placement } = toModelInput(image, region, size, { scale, offset });
-  const outputs = await runSingle(model, tensor, [1, size, size, 3]);
+  const { outputs, placement } = await runOnRegion(model, image, region);
   const rows = outputs[CENTERNET_OUTPUT]!.data as Float32Array;
   const labels = model.manifest.labels;
   const found: Detection[] = [];

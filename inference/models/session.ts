@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
+import { toModelInput, type Placement, type Rect, type RgbImage } from '../image/rgb.js';
 import type { ModelManifest } from './manifest.js';
 
 export { ort };
@@ -60,6 +61,20 @@ export async function loadShippedModel(
     );
   }
   return { manifest, session: await createSession(bytes, options) };
+}
+
+/**
+ * Letterboxes `region` of the picture into the model's square input (its own scaling), runs the model and
+ * returns its outputs with the placement that maps its boxes back to the picture.
+ */
+export async function runOnRegion(
+  model: LoadedModel,
+  image: RgbImage,
+  region: Rect,
+): Promise<{ outputs: ort.InferenceSession.ReturnType; placement: Placement }> {
+  const { size, scale, offset } = model.manifest.input;
+  const { tensor, placement } = toModelInput(image, region, size, { scale, offset });
+  return { outputs: await runSingle(model, tensor, [1, size, size, 3]), placement };
 }
 
 /** Runs a single-input model on an NHWC float tensor and returns its outputs by name. */

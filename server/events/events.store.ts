@@ -4,13 +4,9 @@
  * arrive.
  */
 import type Sqlite from 'better-sqlite3';
+import type { NormalBox } from '../../inference/protocol.js';
 
-export interface NormalBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { NormalBox };
 
 export interface EventFace {
   faceId: number | null;

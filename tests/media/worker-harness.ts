@@ -1,9 +1,8 @@
-import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { ServerToWorker, WorkerToServer } from '../../media/protocol.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -212,23 +211,4 @@ export function jpegToRgba(jpeg: Uint8Array): Promise<Buffer> {
   });
 }
 
-/** Writes a `seconds`-long 320×240 15 fps H.264 MP4 with gst-launch. */
-export async function makeClip(file: string, seconds: number): Promise<void> {
-  await promisify(execFile)('gst-launch-1.0', [
-    '-q',
-    'videotestsrc',
-    `num-buffers=${seconds * 15}`,
-    'pattern=ball',
-    '!',
-    'video/x-raw,width=320,height=240,framerate=15/1',
-    '!',
-    'x264enc',
-    '!',
-    'h264parse',
-    '!',
-    'mp4mux',
-    '!',
-    'filesink',
-    `location=${file}`,
-  ]);
-}
+export { makeClip } from '../support/clips.js';

@@ -1,28 +1,45 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
+/** The tail every clip ends with: H.264 in MP4, written to `file`. */
+const toMp4 = (file: string, encoder: string[] = ['x264enc']) => [
+  ...encoder,
+  '!',
+  'h264parse',
+  '!',
+  'mp4mux',
+  '!',
+  'filesink',
+  `location=${file}`,
+];
+const launch = (args: string[]) => promisify(execFile)('gst-launch-1.0', ['-q', ...args]);
+
+/** A `seconds`-long 320×240 15 fps clip of GStreamer's bouncing ball. */
+export async function makeClip(file: string, seconds: number): Promise<void> {
+  await launch([
+    'videotestsrc',
+    `num-buffers=${seconds * 15}`,
+    'pattern=ball',
+    '!',
+    'video/x-raw,width=320,height=240,framerate=15/1',
+    '!',
+    ...toMp4(file),
+  ]);
+}
+
 /**
  * A clip that shows an empty grey scene for `gap` s, then one person for `shown` s (10 fps, 640 × 360): the
  * first picture of the strip along the top of the package's samples.jpg (156 × 156 px from the top left).
  */
 export async function makePeopleClip(file: string, photo: string, gap: number, shown: number): Promise<void> {
   const format = 'video/x-raw,format=I420,width=640,height=360,framerate=10/1,pixel-aspect-ratio=1/1';
-  await promisify(execFile)('gst-launch-1.0', [
-    '-q',
+  await launch([
     'concat',
     'name=c',
     '!',
     'videoconvert',
     '!',
-    'x264enc',
-    'key-int-max=10',
-    '!',
-    'h264parse',
-    '!',
-    'mp4mux',
-    '!',
-    'filesink',
-    `location=${file}`,
+    ...toMp4(file, ['x264enc', 'key-int-max=10']),
     'videotestsrc',
     'pattern=solid-color',
     'foreground-color=0xff808080',
@@ -66,8 +83,7 @@ export async function makePeopleClip(file: string, photo: string, gap: number, s
 
 /** A still scene: the grey picture only, `seconds` long. */
 export async function makeStillClip(file: string, seconds: number): Promise<void> {
-  await promisify(execFile)('gst-launch-1.0', [
-    '-q',
+  await launch([
     'videotestsrc',
     'pattern=solid-color',
     'foreground-color=0xff808080',
@@ -75,13 +91,6 @@ export async function makeStillClip(file: string, seconds: number): Promise<void
     '!',
     'video/x-raw,format=I420,width=640,height=360,framerate=10/1',
     '!',
-    'x264enc',
-    '!',
-    'h264parse',
-    '!',
-    'mp4mux',
-    '!',
-    'filesink',
-    `location=${file}`,
+    ...toMp4(file),
   ]);
 }
