@@ -2,10 +2,12 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
+import { launchChromium } from '../support/browser.js';
 import { samplePicture } from '../inference/fixtures.js';
 import { makePeopleClip } from '../support/clips.js';
-import { startLiveHost, type LiveHost } from '../support/live-host.js';
+import { cookieFor, startLiveHost, type LiveHost } from '../support/live-host.js';
 import { childProcesses, isAlive } from '../support/processes.js';
 
 interface EventBody {
@@ -25,6 +27,8 @@ interface EventBody {
 describe('detection: camera → inference → events', () => {
   let host: LiveHost;
   let socket: WebSocket;
+  let browser: Browser;
+  let page: Page;
   const pushes: { phase: string; event: EventBody; stored: boolean }[] = [];
   const api = (method: string, url: string, body?: unknown) => host.api(method, url, body);
   const events = async () =>
@@ -57,9 +61,14 @@ describe('detection: camera → inference → events', () => {
       if (message.type === 'event' && message.topic === 'events' && message.data) pushes.push(message.data);
     });
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    browser = await launchChromium([host.netns.nsIp]);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addCookies([cookieFor(host, host.cookie)]);
+    page = await context.newPage();
   }, 120_000);
 
   afterAll(async () => {
+    await browser.close().catch(() => undefined);
     socket.close();
     await host.stop();
   });
@@ -117,5 +126,73 @@ describe('detection: camera → inference → events', () => {
       .toBeGreaterThan(before);
     const list = (await api('GET', '/api/cameras')).body as { status: string }[];
     expect(list.map((c) => c.status)).toEqual(['live']);
+  });
+
+  it('shows events on the Events page as they happen, with their pictures, and boxes over the live video', async () => {
+    await page.goto(`${host.server.url}/events`);
+    const cards = page.locator('[data-testid="event-card"][data-label="person"][data-stored="true"]');
+    await expect.poll(() => cards.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    // The chart counts the stored events of the last day.
+    await expect
+      .poll(async () => Number(await page.getByTestId('events-chart').getAttribute('data-total')), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThanOrEqual(1);
+    // A new appearance arrives by the live push, without reloading the page.
+    const shown = await cards.count();
+    await expect.poll(() => cards.count(), { timeout: 30_000, interval: 250 }).toBeGreaterThan(shown);
+    const picture = page.locator('[data-testid="event-card"][data-ongoing="false"] img').first();
+    await expect
+      .poll(() => picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
+
+    // The detail page draws the box over the stored picture.
+    await page.locator('[data-testid="event-card"][data-ongoing="false"] a').first().click();
+    await page.getByTestId('event-facts').waitFor();
+    expect(await page.getByTestId('event-box').count()).toBe(1);
+
+    // Live view: boxes over the video while the person is in the picture.
+    await page.goto(`${host.server.url}/live`);
+    await page.locator('[data-testid="camera-tile"][data-status="live"]').waitFor({ timeout: 20_000 });
+    await expect
+      .poll(
+        async () =>
+          Number(
+            await page
+              .getByTestId('detection-overlay')
+              .getAttribute('data-boxes')
+              .catch(() => 0),
+          ),
+        { timeout: 20_000, interval: 100 },
+      )
+      .toBeGreaterThanOrEqual(1);
+    expect(
+      await page.locator('[data-testid="detection-box"][data-label="person"]').count(),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('says on the Events page that a locked vault stores nothing, and stores none', async () => {
+    await page.goto(`${host.server.url}/events`);
+    await page.locator('[data-testid="event-card"]').first().waitFor();
+    const lock = await api('POST', '/api/vault/lock', {});
+    expect(lock.status).toBe(200);
+    await page.getByTestId('events-locked').waitFor({ timeout: 10_000 });
+    // The person comes back: the card arrives live, marked as not stored.
+    await page
+      .locator('[data-testid="event-card"][data-label="person"][data-stored="false"]')
+      .first()
+      .waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('events-locked').textContent()).toMatch(/not being stored/);
+    expect(await page.getByTestId('events-locked').textContent()).toMatch(/\d+ went by unstored/);
+    const unlock = await api('POST', '/api/vault/unlock', { passphrase: 'anything' });
+    expect(unlock.status).toBe(200);
+    const stored = (await events()).map((e) => e.startedAt);
+    // Nothing that started while locked made it into vault.db.
+    const unstored = pushes.filter((p) => !p.stored && p.phase === 'start');
+    expect(unstored.length).toBeGreaterThanOrEqual(1);
+    for (const push of unstored) expect(stored).not.toContain(push.event.startedAt);
+    await page.getByTestId('events-locked').waitFor({ state: 'detached', timeout: 10_000 });
   });
 });

@@ -162,7 +162,7 @@ export function onUnauthenticated(listener: UnauthenticatedListener): () => void
   };
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface RequestOptions {
   body?: unknown;
@@ -207,7 +207,7 @@ async function send(method: Method, path: string, options: RequestOptions = {}):
 }
 
 /** Sends a request and returns its JSON body, unchecked: the server's schemas are the contract. */
-async function requestJson(method: Method, path: string, options?: RequestOptions): Promise<unknown> {
+export async function requestJson(method: Method, path: string, options?: RequestOptions): Promise<unknown> {
   const response = await send(method, path, options);
   try {
     return (await response.json()) as unknown;
@@ -221,7 +221,7 @@ async function requestJson(method: Method, path: string, options?: RequestOption
   }
 }
 
-async function requestEmpty(method: Method, path: string, options?: RequestOptions): Promise<void> {
+export async function requestEmpty(method: Method, path: string, options?: RequestOptions): Promise<void> {
   await send(method, path, options);
 }
 

@@ -54,6 +54,19 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'Live', preload: preloadCameras },
       },
       {
+        path: 'events',
+        name: 'events',
+        component: () => import('../pages/events-page.vue'),
+        meta: { title: 'Events' },
+      },
+      {
+        path: 'events/:id(\\d+)',
+        name: 'event',
+        component: () => import('../pages/event-page.vue'),
+        props: (route) => ({ id: Number(route.params['id']) }),
+        meta: { title: 'Event' },
+      },
+      {
         // Every role sees the vault's state; only admins get its controls (the page decides, not the route).
         path: 'vault',
         name: 'vault',
