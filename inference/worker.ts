@@ -5,11 +5,21 @@
  * away. A frame that fails to analyse is reported and skipped; the worker keeps running.
  * Exit codes: 0 after `stop` or the server going away; 1 when it cannot start (reported first).
  */
-import type { CameraAnalysis, InferenceErrorCode, InferenceToServer, ServerToInference } from './protocol.js';
+import type {
+  CameraAnalysis,
+  DescribeRequest,
+  DetectorChoice,
+  InferenceErrorCode,
+  InferenceToServer,
+  ServerToInference,
+} from './protocol.js';
 import { STATS_INTERVAL_MS } from './protocol.js';
 import { CameraAnalyser, type Models } from './analysis/camera-analyser.js';
+import { DescribeError, describePicture } from './analysis/describe.js';
 import { FaceBook } from './analysis/face-book.js';
 import { FrameServer } from './frames/frame-server.js';
+import { centernetDetector } from './detect/object-detector.js';
+import { DetectorSwitch } from './models/detector-switch.js';
 import { loadShippedModel, ModelLoadError } from './models/session.js';
 
 const sendRaw = process.send?.bind(process);
@@ -27,7 +37,14 @@ const configs = new Map<number, string>();
 const active = new Map<number, boolean>();
 let frames: FrameServer | null = null;
 let models: Models | null = null;
+let detectors: DetectorSwitch | null = null;
+/** Detector swaps run one after another, each after the previous one loaded or failed. */
+let choosing: Promise<void> = Promise.resolve();
+/** The latest choice; one that arrives while the models load is applied once they are. */
+let wanted: DetectorChoice = { id: 'centernet' };
 let exiting = false;
+/** Pictures are described one at a time, between frames: a burst of uploads cannot pile up decoded photos. */
+let describing: Promise<void> = Promise.resolve();
 
 function error(code: InferenceErrorCode, message: string, fatal: boolean): void {
   send({ type: 'error', code, message, fatal });
@@ -101,7 +118,46 @@ function reportStats(server: FrameServer): void {
   send({ type: 'stats', cameras });
 }
 
+/** Answers one `describe`; a picture that fails (no face, not a JPEG) is answered, never fatal. */
+async function describe(request: DescribeRequest): Promise<void> {
+  const { requestId } = request;
+  if (!models) {
+    send({
+      type: 'describe-failed',
+      requestId,
+      code: 'NOT_READY',
+      message: 'The models are not loaded yet.',
+    });
+    return;
+  }
+  try {
+    const faces = await describePicture(models, request.jpeg, request.box);
+    send({ type: 'described', requestId, faces });
+  } catch (failure) {
+    const message = failure instanceof Error ? failure.message : String(failure);
+    const code = failure instanceof DescribeError ? failure.code : 'INTERNAL';
+    send({ type: 'describe-failed', requestId, code, message });
+  }
+}
+
+/** Swaps the object detector between frames; a choice that fails to load is reported and the old one stays. */
+function chooseDetector(choice: DetectorChoice): void {
+  wanted = choice;
+  choosing = choosing.then(async () => {
+    if (!detectors) return;
+    try {
+      const detector = await detectors.choose(choice);
+      send({ type: 'detector', id: detector.id, sha256: detector.sha256 });
+    } catch (failure) {
+      const code = failure instanceof ModelLoadError ? failure.code : 'MODEL_INVALID';
+      const message = failure instanceof Error ? failure.message : String(failure);
+      error(code, `${message}; still running ${detectors.current.id}`, false);
+    }
+  });
+}
+
 async function start(message: Extract<ServerToInference, { type: 'start' }>): Promise<void> {
+  wanted = message.detector ?? wanted;
   try {
     const load = (id: string) => loadShippedModel(message.modelsDir, id, { threads: message.threads });
     const [objects, faces, descriptor] = await Promise.all([
@@ -109,7 +165,8 @@ async function start(message: Extract<ServerToInference, { type: 'start' }>): Pr
       load('blazeface'),
       load('faceres'),
     ]);
-    models = { objects, faces, descriptor };
+    models = { objects: centernetDetector(objects), faces, descriptor };
+    detectors = new DetectorSwitch(models, models.objects, { threads: message.threads });
   } catch (failure) {
     const code = failure instanceof ModelLoadError ? failure.code : 'MODEL_INVALID';
     error(code, failure instanceof Error ? failure.message : String(failure), true);
@@ -130,11 +187,12 @@ async function start(message: Extract<ServerToInference, { type: 'start' }>): Pr
   setInterval(() => reportStats(server), STATS_INTERVAL_MS).unref();
   send({
     type: 'ready',
-    models: [models.objects, models.faces, models.descriptor].map((m) => ({
-      id: m.manifest.id,
-      sha256: m.manifest.sha256,
-    })),
+    models: [
+      { id: models.objects.id, sha256: models.objects.sha256 },
+      ...[models.faces, models.descriptor].map((m) => ({ id: m.manifest.id, sha256: m.manifest.sha256 })),
+    ],
   });
+  chooseDetector(wanted);
   await loop(server);
 }
 
@@ -150,6 +208,12 @@ process.on('message', (message: ServerToInference) => {
       return;
     case 'faces':
       faceBook.set(message.faces, message.faceThreshold);
+      return;
+    case 'describe':
+      describing = describing.then(() => describe(message));
+      return;
+    case 'detector':
+      chooseDetector(message.detector);
       return;
     case 'stop':
       void shutdown(0);

@@ -24,6 +24,7 @@ import { createLiveService, iceServersFor, type LiveService } from './live/live.
 import type { JanusService } from './live/janus/janus.service.js';
 import { camerasRoutes } from './cameras/cameras.routes.js';
 import { cameraStillsRoutes } from './cameras/camera-stills.routes.js';
+import { cameraDetectionRoutes } from './cameras/camera-detection.routes.js';
 import { setupRoutes } from './setup/setup.routes.js';
 import type { TlsMaterial } from './tls.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -34,6 +35,8 @@ import { uploadsRoutes } from './files/uploads/uploads.routes.js';
 import { MAX_CLIENT_MESSAGE_BYTES } from './ws/protocol.js';
 import { wsRoutes } from './ws/ws.routes.js';
 import { eventsRoutes } from './events/events.routes.js';
+import { facesRoutes } from './faces/faces.routes.js';
+import { detectorsRoutes } from './detection/detectors.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,6 +61,8 @@ export interface BuildOptions {
   now?: () => Date;
   /** Run Janus and camera workers. Off unless asked for, so `inject` tests start no processes. */
   media?: MediaOptions | boolean;
+  /** Run the inference worker (dist/inference/worker.js) even with media off: tests of the detector API. */
+  inference?: boolean;
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -109,6 +114,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     media: media
       ? { workerPath: media.workerPath, inferencePath: media.inferencePath, ingest: media.ingest }
       : null,
+    inferencePath: options.inference ? path.join(appRoot(), 'dist', 'inference', 'worker.js') : null,
   });
   const live = media
     ? createLiveService({
@@ -164,11 +170,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     wsRoutes,
     camerasRoutes,
     cameraStillsRoutes,
+    cameraDetectionRoutes,
     vaultRoutes,
     filesRoutes,
     downloadRoutes,
     uploadsRoutes,
     eventsRoutes,
+    detectorsRoutes,
+    facesRoutes,
   ]) {
     await app.register(plugin, { services });
   }

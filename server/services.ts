@@ -23,8 +23,14 @@ import { createVaultService, type VaultService } from './vault/vault.service.js'
 import { createVaultctl } from './vault/vaultctl.js';
 import { createWsHub, type WsHub } from './ws/ws-hub.js';
 import { createEventsService, type EventsService } from './events/events.service.js';
+import { createFacesService, type FacesService } from './faces/faces.service.js';
 import { createInferenceSupervisor, type InferenceSupervisor } from './detection/inference-supervisor.js';
-import { ANALYSIS_FRAMES, defaultAnalysis } from './detection/analysis-defaults.js';
+import { createDetectorsService, type DetectorsService } from './detection/detectors.service.js';
+import { KNOWN_LABELS } from './detection/detection-settings.js';
+import {
+  createCameraDetectionService,
+  type CameraDetectionService,
+} from './cameras/camera-detection.service.js';
 import path from 'node:path';
 
 /** Everything the routes use, built once from explicit dependencies. */
@@ -40,6 +46,8 @@ export interface Services {
   audit: AuditRepository;
   hub: WsHub;
   cameras: CamerasService;
+  /** Per-camera detection settings (GET/PUT /api/cameras/:id/detection). */
+  cameraDetection: CameraDetectionService;
   /** Running camera workers; null when media is off (tests that do not ask for it). */
   fleet: CameraFleet | null;
   vault: VaultService;
@@ -48,6 +56,10 @@ export interface Services {
   events: EventsService;
   /** The inference worker's supervisor; null when media or detection is off. */
   detection: InferenceSupervisor | null;
+  /** Object detectors: the built-in one, uploads, and which one the worker runs. */
+  detectors: DetectorsService;
+  /** Enrolled people and the faces seen in events (face recognition). */
+  faces: FacesService;
 }
 
 /** The LUKS volume through the privileged helper, or the development directory (VIGIL_VAULT=dir:). */
@@ -73,6 +85,8 @@ export function createServices(deps: {
   version: string;
   now?: () => Date;
   media?: MediaDeps | null;
+  /** The inference worker program when media is off: detection without cameras (tests of the detector API). */
+  inferencePath?: string | null;
 }): Services {
   const { db, config, log, version } = deps;
   const now = deps.now ?? (() => new Date());
@@ -109,10 +123,11 @@ export function createServices(deps: {
   const media = deps.media ?? null;
   const vault = createVaultService({ backend: vaultBackend(config), hub, audit, log, now });
   const events = createEventsService({ vault, hub, log, now });
+  const inferencePath = media?.inferencePath ?? deps.inferencePath ?? null;
   const detection =
-    media && config.detection.enabled
+    inferencePath !== null && config.detection.enabled
       ? createInferenceSupervisor({
-          workerPath: media.inferencePath,
+          workerPath: inferencePath,
           modelsDir: config.detection.modelsDir,
           threads: config.detection.threads,
           runDir: path.join(config.dataDir, 'run'),
@@ -128,8 +143,8 @@ export function createServices(deps: {
         ingest: media.ingest,
         mediaDir: config.mediaDir,
         detection: detection && {
-          analysis: { socket: detection.socket, ...ANALYSIS_FRAMES },
-          onCameras: (ids) => detection.setCameras(ids.map(defaultAnalysis)),
+          socket: detection.socket,
+          onCameras: (analyses) => detection.setCameras(analyses),
         },
       })
     : null;
@@ -141,6 +156,22 @@ export function createServices(deps: {
     prober: media ? createCameraProber(media.workerPath) : null,
     now,
   });
+  const detectors = createDetectorsService({
+    dir: path.join(config.dataDir, 'detectors'),
+    modelsDir: config.detection.modelsDir,
+    inference: detection,
+    log,
+    now,
+  });
+  // A camera may track what the chosen detector reports: COCO's labels, and an uploaded model's own.
+  const cameraDetection = createCameraDetectionService({
+    db,
+    audit,
+    fleet,
+    now,
+    knownLabels: () => [...new Set([...KNOWN_LABELS, ...(detectors.activeLabels() ?? [])])],
+  });
+  const faces = createFacesService({ vault, events, detection, log, now });
   const files = createFilesService({ vault, hub, now });
   const uploads = createUploadsService({ vault, files, config: config.uploads, log, now });
   return {
@@ -155,11 +186,14 @@ export function createServices(deps: {
     audit,
     hub,
     cameras,
+    cameraDetection,
     fleet,
     vault,
     files,
     uploads,
     events,
     detection,
+    detectors,
+    faces,
   };
 }

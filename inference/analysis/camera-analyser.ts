@@ -4,11 +4,11 @@
  * their faces detected and matched, and each confirmed track is reported as it starts, changes and ends, with
  * the best snapshot so far. A `motion` camera reports motion bursts instead, through the same tracker.
  */
-import jpeg from 'jpeg-js';
 import type { Detection } from '../detect/boxes.js';
 import { faceDescriptor } from '../detect/embedding.js';
 import { detectFaces } from '../detect/faces.js';
-import { detectObjects } from '../detect/objects.js';
+import type { ObjectDetector } from '../detect/object-detector.js';
+import { encodeJpeg } from '../image/jpeg.js';
 import type { Rect, RgbImage } from '../image/rgb.js';
 import type { LoadedModel } from '../models/session.js';
 import { MotionDetector } from '../motion/motion-detector.js';
@@ -16,10 +16,12 @@ import { contains } from '../motion/polygon.js';
 import type { CameraAnalysis, FaceReport, InferenceToServer, Snapshot, TrackReport } from '../protocol.js';
 import { Tracker, type Track } from '../track/tracker.js';
 import type { FaceBook } from './face-book.js';
+import { faceCropJpeg } from './face-crop.js';
 import { detectionRegion, normalise } from './regions.js';
 
 export interface Models {
-  objects: LoadedModel;
+  /** Centernet or a user's detector; the worker swaps it in place (every analyser shares this object). */
+  objects: ObjectDetector;
   faces: LoadedModel;
   descriptor: LoadedModel;
 }
@@ -85,8 +87,7 @@ export class CameraAnalyser {
           ? { x: 0, y: 0, width, height }
           : detectionRegion([...motion.boxes, ...movingTracks], width, height);
         const started = performance.now();
-        detections = await detectObjects(
-          this.models.objects,
+        detections = await this.models.objects.detect(
           frame,
           {
             labels: this.config.labels,
@@ -235,6 +236,7 @@ export class CameraAnalyser {
       ...match,
       descriptor: Array.from(descriptor),
       box: normalise(face.box, frame.width, frame.height),
+      crop: faceCropJpeg(frame, face.box),
     };
     extras.faces = [
       report,
@@ -244,16 +246,8 @@ export class CameraAnalyser {
   }
 
   private snapshot(frame: RgbImage, track: Track, at: number): Snapshot {
-    const { width, height, data } = frame;
-    const rgba = Buffer.alloc(width * height * 4);
-    for (let i = 0, o = 0; i < data.length; i += 3, o += 4) {
-      rgba[o] = data[i]!;
-      rgba[o + 1] = data[i + 1]!;
-      rgba[o + 2] = data[i + 2]!;
-      rgba[o + 3] = 255;
-    }
-    const encoded = jpeg.encode({ data: rgba, width, height }, 80);
-    return { jpeg: encoded.data, width, height, box: normalise(track.box, width, height), at };
+    const { width, height } = frame;
+    return { jpeg: encodeJpeg(frame, 80), width, height, box: normalise(track.box, width, height), at };
   }
 
   private describe(

@@ -2,7 +2,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import { CameraWorker, type CameraRuntime, type Still } from './camera-worker.js';
 import { workerSource } from './camera-source.js';
 import type { CameraRow } from './cameras.repository.js';
-import type { AnalysisSettings } from '../../media/protocol.js';
+import type { CameraAnalysis } from '../../inference/protocol.js';
+import {
+  readDetectionSettings,
+  toAnalysisSettings,
+  toCameraAnalysis,
+} from '../detection/detection-settings.js';
 
 /** Where a camera's RTP goes: one SFU mountpoint per camera, bound to loopback. */
 export interface LiveIngest {
@@ -18,11 +23,11 @@ export interface CameraFleetOptions {
   /** About 2 fps, at most 640 px wide: the snapshot/MJPEG endpoints now, detection later. */
   stills?: { fps: number; maxWidth: number; quality: number };
   backoffMs?: number;
-  /** Detection: the inference worker's frame socket, the frame size and rates, and who hears which cameras
-   * have it on. Null when detection cannot run (no models, media off). */
+  /** Detection: the inference worker's frame socket, and who hears which cameras have it on and with what
+   * settings (every camera's, each time one changes). Null when detection cannot run (no models, media off). */
   detection?: {
-    analysis: AnalysisSettings;
-    onCameras: (cameraIds: number[]) => void;
+    socket: string;
+    onCameras: (cameras: CameraAnalysis[]) => void;
   } | null;
 }
 
@@ -35,8 +40,15 @@ export function createCameraFleet(options: CameraFleetOptions) {
   const listeners = new Map<number, Set<StillListener>>();
   const stillsConfig = options.stills ?? { fps: 2, maxWidth: 640, quality: 80 };
 
-  const detecting = new Set<number>();
-  const announce = () => options.detection?.onCameras([...detecting].sort((a, b) => a - b));
+  const detecting = new Map<number, CameraAnalysis>();
+  const announce = () =>
+    options.detection?.onCameras([...detecting.values()].sort((a, b) => a.cameraId - b.cameraId));
+  /** Records a camera's analysis; tells the listener only when it changed. */
+  const detectWith = (analysis: CameraAnalysis) => {
+    const before = detecting.get(analysis.cameraId);
+    detecting.set(analysis.cameraId, analysis);
+    if (before === undefined || JSON.stringify(before) !== JSON.stringify(analysis)) announce();
+  };
   const stop = async (cameraId: number) => {
     const entry = workers.get(cameraId);
     workers.delete(cameraId);
@@ -53,9 +65,16 @@ export function createCameraFleet(options: CameraFleetOptions) {
         return;
       }
       const source = workerSource(row, options.mediaDir);
-      const analysis = row.detect === 1 ? options.detection?.analysis : undefined;
-      const sourceKey = JSON.stringify({ source, analysis: analysis !== undefined });
-      if (workers.get(row.id)?.sourceKey === sourceKey) return;
+      const detection = row.detect === 1 ? options.detection : null;
+      const settings = detection ? readDetectionSettings(row.detection_settings) : null;
+      const analysis = detection && settings ? toAnalysisSettings(detection.socket, settings) : undefined;
+      // Only what the camera worker itself uses restarts it (its source, and the analysis frames' rate and
+      // size); labels, thresholds, zones and masks reach the inference worker without cutting the picture.
+      const sourceKey = JSON.stringify({ source, analysis: analysis ?? null });
+      if (workers.get(row.id)?.sourceKey === sourceKey) {
+        if (settings) detectWith(toCameraAnalysis(row.id, settings));
+        return;
+      }
       await stop(row.id);
       const worker = new CameraWorker({
         cameraId: row.id,
@@ -72,10 +91,7 @@ export function createCameraFleet(options: CameraFleetOptions) {
         ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
       });
       workers.set(row.id, { worker, sourceKey });
-      if (analysis) {
-        detecting.add(row.id);
-        announce();
-      }
+      if (settings) detectWith(toCameraAnalysis(row.id, settings));
       worker.start();
     },
 

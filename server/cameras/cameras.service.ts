@@ -127,6 +127,7 @@ export function createCamerasService(deps: {
         name: 'probe',
         enabled: 1,
         detect: 0,
+        detection_settings: null,
         created_at: at,
         updated_at: at,
       };

@@ -59,6 +59,8 @@ export interface CamerasTable {
   enabled: number;
   /** Detection on (1) or off (0); defaults to off. */
   detect: Generated<number>;
+  /** The camera's detection settings as JSON (server/detection/detection-settings.schemas.ts); null: defaults. */
+  detection_settings: string | null;
   /** Capture hints (v4l2, test). */
   width: number | null;
   height: number | null;

@@ -1,4 +1,4 @@
-import type { CameraAnalysis } from '../../inference/protocol.js';
+import type { DetectionSettings } from './detection-settings.schemas.js';
 
 /** Analysis frames: at most 640 px wide, 5 a second while something moves, 2 otherwise. */
 export const ANALYSIS_FRAMES = { maxWidth: 640, fps: 5, idleFps: 2 } as const;
@@ -16,15 +16,16 @@ export const DEFAULT_LABELS = [
   'bird',
 ];
 
-export function defaultAnalysis(cameraId: number): CameraAnalysis {
+/** The settings of a camera that has none of its own (cameras.detection_settings is null). */
+export function defaultDetectionSettings(): DetectionSettings {
   return {
-    cameraId,
     mode: 'objects',
-    labels: DEFAULT_LABELS,
+    labels: [...DEFAULT_LABELS],
     minScore: {},
     defaultScore: 0.5,
     motion: { sensitivity: 70, minArea: 0.0005, masks: [] },
     zones: [],
     faces: true,
+    frames: { ...ANALYSIS_FRAMES },
   };
 }

@@ -35,6 +35,14 @@ export interface EventView extends Omit<EventRecord, 'id' | 'snapshot'> {
 export type EventPhase = 'start' | 'update' | 'end';
 export type EventListener = (phase: EventPhase, event: EventView) => void;
 
+/** What server/faces adds: the descriptors and crops the row drops, kept beside it, and the faces' names. */
+export interface EventFacesHook {
+  /** A stored event's faces as the worker reported them; returns them as the row and the push show them. */
+  track(eventId: number, faces: TrackReport['faces']): EventChange['faces'];
+  /** Before an event's row goes: what belongs to its faces goes too. */
+  removing(eventId: number): Promise<void>;
+}
+
 interface OpenEvent {
   id: number | null;
   view: EventView;
@@ -65,6 +73,11 @@ export function createEventsService(deps: {
   let paused = false;
   let unstoredWhileLocked = 0;
   let storeFor: { db: unknown; store: EventsStore } | null = null;
+  let facesHook: EventFacesHook | null = null;
+
+  /** The track's faces as the faces hook keeps and names them (the worker's own list without a hook). */
+  const namedFaces = (id: number, track: TrackReport, fields: EventChange): EventChange =>
+    facesHook && track.faces.length > 0 ? { ...fields, faces: facesHook.track(id, track.faces) } : fields;
 
   /** The store over the current vault.db, or null while locked. */
   const store = (): EventsStore | null => {
@@ -118,13 +131,13 @@ export function createEventsService(deps: {
 
   function track(message: TrackMessage): void {
     const key = `${message.cameraId}:${message.track.trackId}`;
-    const fields = change(message.track);
+    let fields = change(message.track);
     let entry = openEvents.get(key);
     const events = store();
     if (!entry) {
       if (message.phase !== 'start') return;
       let id: number | null = null;
-      if (events)
+      if (events) {
         id = events.insert(
           {
             cameraId: message.cameraId,
@@ -134,7 +147,9 @@ export function createEventsService(deps: {
           },
           now().getTime(),
         );
-      else unstoredWhileLocked++;
+        const named = namedFaces(id, message.track, fields);
+        if (named !== fields) events.update(id, (fields = named));
+      } else unstoredWhileLocked++;
       entry = {
         id,
         view: {
@@ -150,6 +165,7 @@ export function createEventsService(deps: {
       };
       openEvents.set(key, entry);
     } else {
+      if (entry.id !== null && events) fields = namedFaces(entry.id, message.track, fields);
       Object.assign(entry.view, fields);
       if (entry.id !== null) events?.update(entry.id, fields);
     }
@@ -189,6 +205,11 @@ export function createEventsService(deps: {
       }
     },
 
+    /** Set once by the faces service (server/faces/event-faces.ts). */
+    setFacesHook(hook: EventFacesHook): void {
+      facesHook = hook;
+    },
+
     onEvent(listener: EventListener): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -216,6 +237,7 @@ export function createEventsService(deps: {
 
     async remove(id: number): Promise<void> {
       const record = existing(id);
+      await facesHook?.removing(id);
       if (record.snapshot) {
         const file = path.join(vault.mountPoint, record.snapshot);
         await vault.guard.assertWritable(file);

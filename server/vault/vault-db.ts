@@ -11,6 +11,8 @@ export function openVaultDb(root: string, now: () => Date): Sqlite.Database {
   const db = new Sqlite(path.join(root, 'vault.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
+  // Off by default in SQLite; faces' samples and event faces rely on ON DELETE CASCADE / SET NULL.
+  db.pragma('foreign_keys = ON');
   db.exec('CREATE TABLE IF NOT EXISTS vault_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
   db.exec('CREATE TABLE IF NOT EXISTS vault_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   db.prepare('INSERT OR IGNORE INTO vault_meta (key, value) VALUES (?, ?)').run(

@@ -42,6 +42,12 @@ export function createVaultService(deps: {
   let cached: { at: number; status: VaultStatus } | null = null;
   let refreshing: Promise<VaultStatus> | null = null;
   let vaultDb: Sqlite.Database | null = null;
+  const databaseListeners = new Set<(db: Sqlite.Database | null) => void>();
+  /** vault.db opened (unlock) or closed (lock, volume lost): whoever keeps state derived from it hears it. */
+  const setVaultDb = (db: Sqlite.Database | null) => {
+    vaultDb = db;
+    for (const listener of databaseListeners) listener(db);
+  };
   let busy = false;
 
   const announce = (status: VaultStatus) => {
@@ -104,7 +110,7 @@ export function createVaultService(deps: {
   async function becameUnlocked(dev: number): Promise<VaultStatus> {
     guard.set({ root: backend.mountPoint, dev });
     await guard.assertWritable(path.join(backend.mountPoint, 'vault.db'));
-    vaultDb = openVaultDb(backend.mountPoint, now);
+    setVaultDb(openVaultDb(backend.mountPoint, now));
     return refresh(true);
   }
 
@@ -114,7 +120,7 @@ export function createVaultService(deps: {
     } catch (error) {
       log.error({ err: error }, 'closing vault.db failed');
     }
-    vaultDb = null;
+    setVaultDb(null);
   }
 
   const mustBe = async (...states: VaultStatus['state'][]) => {
@@ -139,6 +145,11 @@ export function createVaultService(deps: {
     writers,
     /** vault.db while unlocked (events, recordings index, faces live here), else null. */
     database: () => vaultDb,
+    /** Calls `listener` whenever vault.db opens or closes; returns the function that stops it. */
+    onDatabase(listener: (db: Sqlite.Database | null) => void): () => void {
+      databaseListeners.add(listener);
+      return () => databaseListeners.delete(listener);
+    },
     backendKind: backend.kind,
     /** Where the volume is mounted while unlocked (files/, recordings/, snapshots/ live under it). */
     mountPoint: backend.mountPoint,
@@ -194,7 +205,7 @@ export function createVaultService(deps: {
           // Still mounted: writes may go on.
           if (mounted !== null) {
             guard.set(mounted);
-            vaultDb = openVaultDb(backend.mountPoint, now);
+            setVaultDb(openVaultDb(backend.mountPoint, now));
           }
           writers.resumeAll();
           if (error instanceof VaultctlError && error.code === 'BUSY') {

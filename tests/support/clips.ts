@@ -14,6 +14,28 @@ const toMp4 = (file: string, encoder: string[] = ['x264enc']) => [
 ];
 const launch = (args: string[]) => promisify(execFile)('gst-launch-1.0', ['-q', ...args]);
 
+/** One person: the first picture of the strip along the top of the package's samples.jpg (156 × 156 px). */
+const PERSON_CROP = ['videocrop', 'left=0', 'top=0', 'right=1124', 'bottom=1002'];
+
+/** That person as a JPEG of their own (the detection bench's camera overlays it on its scene). */
+export async function makePersonPicture(samples: string, file: string): Promise<void> {
+  await launch([
+    'filesrc',
+    `location=${samples}`,
+    '!',
+    'jpegdec',
+    '!',
+    ...PERSON_CROP,
+    '!',
+    'videoconvert',
+    '!',
+    'jpegenc',
+    '!',
+    'filesink',
+    `location=${file}`,
+  ]);
+}
+
 /** A `seconds`-long 320×240 15 fps clip of GStreamer's bouncing ball. */
 export async function makeClip(file: string, seconds: number): Promise<void> {
   await launch([
@@ -55,11 +77,7 @@ export async function makePeopleClip(file: string, photo: string, gap: number, s
     '!',
     'jpegdec',
     '!',
-    'videocrop',
-    'left=0',
-    'top=0',
-    'right=1124',
-    'bottom=1002',
+    ...PERSON_CROP,
     '!',
     'videoconvert',
     '!',

@@ -166,6 +166,8 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface RequestOptions {
   body?: unknown;
+  /** Sent as the raw body with its own type (e.g. a photo as image/jpeg), instead of a JSON `body`. */
+  file?: Blob;
   /** What the caller can read; errors still arrive as JSON. Default application/json. */
   accept?: string;
   /** In milliseconds; default REQUEST_TIMEOUT_MS. */
@@ -185,6 +187,9 @@ async function send(method: Method, path: string, options: RequestOptions = {}):
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
+  } else if (options.file !== undefined) {
+    headers['Content-Type'] = options.file.type === '' ? 'application/octet-stream' : options.file.type;
+    init.body = options.file;
   }
   let response: Response;
   try {

@@ -229,6 +229,23 @@ export type ServerErrorCode =
   | 'MEDIA_UNAVAILABLE'
   | 'NO_FRAME'
   | 'NO_PICTURE'
+  // Detection settings.
+  | 'UNKNOWN_LABEL'
+  | 'NO_LABELS'
+  | 'SCORE_FOR_UNTRACKED_LABEL'
+  | 'INVALID_ZONE_NAME'
+  | 'DUPLICATE_ZONE_NAME'
+  | 'INVALID_POLYGON'
+  | 'IDLE_FPS_ABOVE_FPS'
+  // Faces.
+  | 'FACE_NAME_TAKEN'
+  | 'NO_FACE'
+  | 'BAD_IMAGE'
+  | 'IMAGE_TOO_LARGE'
+  | 'DETECTION_UNAVAILABLE'
+  | 'TOO_MANY_SAMPLES'
+  | 'SAME_FACE'
+  | 'NO_CROP'
   // Live video over /api/ws.
   | 'CAMERA_NOT_FOUND'
   | 'CAMERA_OFFLINE'

@@ -16,3 +16,6 @@ export const ROLE_DESCRIPTIONS: { readonly [R in Role]: string } = {
 
 /** Roles that may change files (upload, new folder, rename, move, copy, delete, trash); viewers only read. */
 export const FILE_WRITERS: readonly Role[] = ['admin', 'editor'];
+
+/** Roles that may enrol, rename, merge and delete faces; viewers only see them. */
+export const FACE_EDITORS: readonly Role[] = ['admin', 'editor'];

@@ -67,6 +67,13 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'Event' },
       },
       {
+        // Every role sees who is enrolled; editors and admins also enrol, rename, merge and delete (the page decides).
+        path: 'faces',
+        name: 'faces',
+        component: () => import('../pages/faces-page.vue'),
+        meta: { title: 'Faces' },
+      },
+      {
         // Every role sees the vault's state; only admins get its controls (the page decides, not the route).
         path: 'vault',
         name: 'vault',
@@ -97,6 +104,12 @@ const routes: RouteRecordRaw[] = [
         name: 'users',
         component: () => import('../pages/users-page.vue'),
         meta: { title: 'Users', roles: ['admin'], permission: 'manage users' },
+      },
+      {
+        path: 'settings',
+        name: 'settings',
+        component: () => import('../pages/settings-page.vue'),
+        meta: { title: 'Settings', roles: ['admin'], permission: 'change settings' },
       },
     ],
   },
