@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cornerKeyEdit,
   canClose,
   centroid,
   clampPoint,
@@ -151,5 +152,34 @@ describe('closing and naming', () => {
   it('offers the first free "Zone N", comparing as the server does', () => {
     expect(nextZoneName([])).toBe('Zone 1');
     expect(nextZoneName([' zone 1 ', 'Zone 3'])).toBe('Zone 2');
+  });
+});
+
+describe('cornerKeyEdit', () => {
+  const square = [
+    { x: 0.2, y: 0.2 },
+    { x: 0.6, y: 0.2 },
+    { x: 0.6, y: 0.6 },
+    { x: 0.2, y: 0.6 },
+  ];
+
+  it('moves a corner by a small step, or a big one with Shift, and stays in the picture', () => {
+    expect(cornerKeyEdit(square, 0, 'ArrowRight', false)?.[0]?.x).toBeCloseTo(0.205);
+    expect(cornerKeyEdit(square, 0, 'ArrowUp', true)?.[0]?.y).toBeCloseTo(0.15);
+    const edge = [{ x: 0, y: 0 }, ...square.slice(1)];
+    expect(cornerKeyEdit(edge, 0, 'ArrowLeft', true)?.[0]?.x).toBe(0);
+  });
+
+  it('removes a corner down to three, and adds one halfway to the next', () => {
+    const three = cornerKeyEdit(square, 1, 'Delete', false);
+    expect(three).toHaveLength(3);
+    expect(cornerKeyEdit(three ?? [], 0, 'Backspace', false)).toHaveLength(3);
+    const five = cornerKeyEdit(square, 0, '+', false);
+    expect(five?.[1]).toEqual({ x: 0.4, y: 0.2 });
+  });
+
+  it('ignores other keys', () => {
+    expect(cornerKeyEdit(square, 0, 'a', false)).toBeNull();
+    expect(cornerKeyEdit(square, 9, 'ArrowLeft', false)).toBeNull();
   });
 });

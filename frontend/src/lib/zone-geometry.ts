@@ -185,3 +185,31 @@ export function nextZoneName(taken: readonly string[]): string {
   const used = new Set(taken.map((name) => name.trim().toLowerCase()));
   for (let n = 1; ; n++) if (!used.has(`zone ${n}`)) return `Zone ${n}`;
 }
+
+/** Keyboard steps for a corner: a small one, and a big one with Shift (in normalised units). */
+export const CORNER_STEP = 0.005;
+export const CORNER_BIG_STEP = 0.05;
+
+/**
+ * What a key does to the focused corner `index` of `polygon`: arrows move it, Delete/Backspace removes it (a
+ * shape keeps MIN_POINTS), + or Insert adds a corner halfway to the next one. Null for any other key.
+ */
+export function cornerKeyEdit(polygon: Polygon, index: number, key: string, shift: boolean): Point[] | null {
+  const corner = polygon[index];
+  if (!corner) return null;
+  const step = shift ? CORNER_BIG_STEP : CORNER_STEP;
+  const moves: Record<string, [number, number]> = {
+    ArrowLeft: [-step, 0],
+    ArrowRight: [step, 0],
+    ArrowUp: [0, -step],
+    ArrowDown: [0, step],
+  };
+  const move = moves[key];
+  if (move) return movePoint(polygon, index, nudge(corner, move[0], move[1]));
+  if (key === 'Delete' || key === 'Backspace') return removePoint(polygon, index);
+  if (key === '+' || key === 'Insert') {
+    const next = polygon[(index + 1) % polygon.length] ?? corner;
+    return insertPoint(polygon, index, { x: (corner.x + next.x) / 2, y: (corner.y + next.y) / 2 });
+  }
+  return null;
+}
