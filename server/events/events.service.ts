@@ -6,13 +6,13 @@
  * locked, events are still pushed live and counted, never stored. The same bus (`onEvent`) is what the
  * recorder will follow.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { InferenceToServer, TrackReport } from '../../inference/protocol.js';
 import { AppError, notFound } from '../errors.js';
 import type { VaultService } from '../vault/vault.service.js';
+import { writeFileDurably } from '../vault/durable-write.js';
 import { vaultLocked } from '../vault/vault-guard.js';
 import type { WsHub } from '../ws/ws-hub.js';
 import {
@@ -108,24 +108,10 @@ export function createEventsService(deps: {
     for (const listener of listeners) listener(phase, event);
   };
 
-  /** Writes the JPEG beside its final name, fsyncs, renames: never half a file under the final name. */
+  /** Keeps the JPEG under snapshots/<camera>/<day>/ (never half a file under its final name). */
   async function writeSnapshot(id: number, cameraId: number, at: number, jpeg: Uint8Array): Promise<string> {
     const relative = path.join('snapshots', String(cameraId), dayOf(at), `${id}.jpg`);
-    const target = path.join(vault.mountPoint, relative);
-    await vault.guard.assertWritable(target);
-    await mkdir(path.dirname(target), { recursive: true });
-    const temporary = `${target}.${randomUUID()}.partial`;
-    const handle = await open(temporary, 'wx', 0o600);
-    try {
-      await handle.writeFile(jpeg);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, target).catch(async (error: unknown) => {
-      await rm(temporary, { force: true });
-      throw error;
-    });
+    await writeFileDurably(vault.guard, path.join(vault.mountPoint, relative), jpeg);
     return relative;
   }
 

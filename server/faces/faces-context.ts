@@ -5,11 +5,12 @@
  * waits for crops being written and enrolments under way.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type Sqlite from 'better-sqlite3';
 import { AppError } from '../errors.js';
 import type { VaultService } from '../vault/vault.service.js';
+import { writeFileDurably } from '../vault/durable-write.js';
 import { vaultLocked } from '../vault/vault-guard.js';
 import { createEventFacesStore, type EventFacesStore } from './event-faces.store.js';
 import { createFacesStore, type FacesStore } from './faces.store.js';
@@ -70,23 +71,9 @@ export function createFacesContext(vault: VaultService) {
       return work;
     },
 
-    /** Writes the JPEG beside its final name, fsyncs, renames: never half a file under the final name. */
+    /** Keeps the JPEG at `relative` on the vault (never half a file under its final name). */
     async write(relative: string, bytes: Uint8Array): Promise<void> {
-      const target = absolute(relative);
-      await vault.guard.assertWritable(target);
-      await mkdir(path.dirname(target), { recursive: true });
-      const temporary = `${target}.${randomUUID()}.partial`;
-      const handle = await open(temporary, 'wx', 0o600);
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, target).catch(async (error: unknown) => {
-        await rm(temporary, { force: true });
-        throw error;
-      });
+      await writeFileDurably(vault.guard, absolute(relative), bytes);
     },
 
     async read(relative: string | null): Promise<Buffer> {

@@ -1,0 +1,29 @@
+/**
+ * One small file (a snapshot, a face crop) written onto the vault so that its final name never holds half a file:
+ * checked by the write guard, written beside its final name, fsynced, renamed into place. A failure removes the
+ * partial file.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { VaultGuard } from './vault-guard.js';
+
+export async function writeFileDurably(guard: VaultGuard, target: string, bytes: Uint8Array): Promise<void> {
+  await guard.assertWritable(target);
+  await mkdir(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${randomUUID()}.partial`;
+  const handle = await open(temporary, 'wx', 0o600);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporary, target).catch(async (error: unknown) => {
+    await rm(temporary, { force: true });
+    throw error;
+  });
+}
