@@ -98,7 +98,8 @@ export const eventsRoutes: RoutePlugin = async (app, { services }) => {
       const from = Math.floor((now - hours * HOUR) / bucketMs) * bucketMs;
       const state = events.state();
       // Locked: nothing to count, but the page still learns that events go by unstored, and how many.
-      return { bucketMs, from, buckets: state.stored ? events.stats(from, bucketMs) : [], ...state };
+      if (!state.stored) return { bucketMs, from, buckets: [], labels: [], ...state };
+      return { bucketMs, from, buckets: events.stats(from, bucketMs), labels: events.labels(), ...state };
     },
   );
 

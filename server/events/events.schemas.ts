@@ -73,6 +73,7 @@ export const StatsResponse = Type.Object({
   bucketMs: Type.Integer(),
   from: Type.Integer(),
   buckets: Type.Array(Type.Object({ bucket: Type.Integer(), label: Type.String(), count: Type.Integer() })),
+  labels: Type.Array(Type.String(), { description: 'Every label stored events carry (for filters)' }),
   stored: Type.Boolean(),
   unstoredWhileLocked: Type.Integer(),
 });

@@ -241,6 +241,11 @@ export function createEventsService(deps: {
     stats(from: number, bucketMs: number) {
       return storeOrLocked().stats(from, bucketMs);
     },
+
+    /** The labels stored events carry, for the Events page's filter. */
+    labels(): string[] {
+      return storeOrLocked().labels();
+    },
   };
 
   function storeOrLocked(): EventsStore {

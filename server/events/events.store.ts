@@ -168,6 +168,12 @@ export function createEventsStore(db: Sqlite.Database) {
         )
         .all(bucketMs, bucketMs, from) as { bucket: number; label: string; count: number }[];
     },
+    /** Every label events were stored with (the label index answers it without reading the rows). */
+    labels(): string[] {
+      return (
+        db.prepare('SELECT DISTINCT label FROM events ORDER BY label').all() as { label: string }[]
+      ).map((row) => row.label);
+    },
     remove(id: number): void {
       db.prepare('DELETE FROM events WHERE id = ?').run(id);
     },

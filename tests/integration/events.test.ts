@@ -145,6 +145,11 @@ describe('events', () => {
     const total = stats.buckets.reduce((n, b) => n + b.count, 0);
     expect(total).toBeGreaterThanOrEqual(6);
     expect(stats.stored).toBe(true);
+    // The Events page's label filter offers exactly the labels stored events carry.
+    const stored = (await get('/api/events?limit=200')).json<{ events: { label: string }[] }>().events;
+    const labels = [...new Set(stored.map((e) => e.label))].sort();
+    expect(labels).toContain('person');
+    expect((await get('/api/events/stats')).json<{ labels: string[] }>().labels).toEqual(labels);
   });
 
   it('lets editors protect and delete (the snapshot goes with the row), not viewers', async () => {

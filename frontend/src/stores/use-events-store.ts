@@ -121,12 +121,13 @@ export const useEventsStore = defineStore('events', () => {
     if (push.phase === 'start' && push.stored) bumpChart(push.event.startedAt, push.event.label);
   });
 
-  /** A new stored event counts in its hour at once, without asking the server again. */
+  /** A new stored event counts in its hour (and its label in the filter) at once, without asking the server. */
   function bumpChart(at: number, label: string): void {
     const current = stats.value;
     if (current === null) return;
     const bucket = Math.floor(at / current.bucketMs) * current.bucketMs;
-    stats.value = { ...current, buckets: [...current.buckets, { bucket, label, count: 1 }] };
+    const labels = current.labels.includes(label) ? current.labels : [...current.labels, label].sort();
+    stats.value = { ...current, labels, buckets: [...current.buckets, { bucket, label, count: 1 }] };
   }
 
   // A new socket may have missed pushes; a vault that locks or unlocks changes what the server can list.
