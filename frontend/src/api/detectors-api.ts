@@ -2,7 +2,8 @@
 // only, from the server's TypeBox schemas.
 import type { Static } from 'typebox';
 import type { DetectorSchema, DetectorsList } from '../../../server/detection/detectors.schemas';
-import { ApiError, errorFromResponse, requestEmpty, requestJson } from './client';
+import { requestEmpty, requestJson } from './client';
+import { query } from './urls';
 
 export type Detector = Static<typeof DetectorSchema>;
 /** GET /api/detectors: every detector, the chosen one, the running one, and why a choice did not load. */
@@ -18,29 +19,14 @@ export interface DetectorUpload {
   labels: string;
 }
 
-/** POST /api/detectors: the file as the raw body, name and labels in the query. */
+/** POST /api/detectors: the file as the raw body (the server takes exactly application/octet-stream), name and
+ * labels in the query. */
 async function upload({ file, name, labels }: DetectorUpload): Promise<Detector> {
-  const query = new URLSearchParams({ name, labels });
-  let response: Response;
-  try {
-    response = await fetch(`/api/detectors?${query.toString()}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream' },
-      body: file,
-      signal: AbortSignal.timeout(DETECTOR_UPLOAD_TIMEOUT_MS),
-    });
-  } catch (err) {
-    const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
-    throw new ApiError({
-      status: 0,
-      code: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
-      message: timedOut ? 'The upload timed out.' : 'The server could not be reached.',
-      cause: err,
-    });
-  }
-  if (!response.ok) throw await errorFromResponse(response);
-  return (await response.json()) as Detector;
+  const body = new Blob([file], { type: 'application/octet-stream' });
+  return (await requestJson('POST', `/api/detectors?${query({ name, labels })}`, {
+    file: body,
+    timeoutMs: DETECTOR_UPLOAD_TIMEOUT_MS,
+  })) as Detector;
 }
 
 export const detectorsApi = {

@@ -44,11 +44,12 @@ export const useEventsStore = defineStore('events', () => {
     }
   }
 
-  /** The first page for the current filter (and the chart); older pages come from loadMore(). */
-  async function load(): Promise<void> {
+  /** The first page for the current filter (and, unless told not to, the chart); older pages come from loadMore(). */
+  async function load(options: { stats?: boolean } = {}): Promise<void> {
     const mine = ++generation;
     loading.value = true;
-    void loadStats();
+    // The chart and the label list do not depend on the filter: a filter change leaves them alone.
+    if (options.stats !== false) void loadStats();
     try {
       const page = await eventsApi.list(filter.value, undefined, PAGE_SIZE);
       if (mine !== generation) return;
@@ -91,7 +92,21 @@ export const useEventsStore = defineStore('events', () => {
 
   function setFilter(next: EventFilter): void {
     filter.value = { ...next };
+    void load({ stats: false });
+  }
+
+  /** The Events page is showing: pushes and reconnects keep the list current only while it is. */
+  let active = false;
+
+  /** The page opened with `initial` as its filter: a fresh list and chart. */
+  function open(initial: EventFilter): void {
+    active = true;
+    filter.value = { ...initial };
     void load();
+  }
+
+  function close(): void {
+    active = false;
   }
 
   function forget(id: number): void {
@@ -104,7 +119,7 @@ export const useEventsStore = defineStore('events', () => {
 
   socket.on('event', (message) => {
     const push = parseEventPush(message.topic, message.data);
-    if (push === null || !loaded.value) return;
+    if (push === null || !active) return;
     if (!push.stored && push.phase === 'start') {
       locked.value = true;
       unstored.value += 1;
@@ -132,12 +147,12 @@ export const useEventsStore = defineStore('events', () => {
 
   // A new socket may have missed pushes; a vault that locks or unlocks changes what the server can list.
   watch(connectionId, () => {
-    if (loaded.value) void load();
+    if (active) void load();
   });
   watch(
     () => vault.state,
     (now, before) => {
-      if (loaded.value && now !== before) void load();
+      if (active && now !== before) void load();
     },
   );
 
@@ -154,6 +169,8 @@ export const useEventsStore = defineStore('events', () => {
     load,
     loadMore,
     setFilter,
+    open,
+    close,
     forget,
     replace,
   };

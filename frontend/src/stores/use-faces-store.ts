@@ -41,8 +41,22 @@ export const useFacesStore = defineStore('faces', () => {
   }
 
   /** Just the people (what the "this is …" picker needs). */
-  async function loadPeople(): Promise<void> {
-    people.value = sorted(await facesApi.list());
+  let peopleInFlight: Promise<void> | null = null;
+  /** Whether the people list has been fetched once (an empty list is then an answer, not "not yet"). */
+  const peopleLoaded = ref(false);
+
+  /** The enrolled people; concurrent calls (every "this is …" picker on a page) share one request. */
+  function loadPeople(): Promise<void> {
+    peopleInFlight ??= facesApi
+      .list()
+      .then((list) => {
+        people.value = sorted(list);
+        peopleLoaded.value = true;
+      })
+      .finally(() => {
+        peopleInFlight = null;
+      });
+    return peopleInFlight;
   }
 
   async function loadMoreCandidates(): Promise<void> {
@@ -65,12 +79,14 @@ export const useFacesStore = defineStore('faces', () => {
    */
   function sampleAdded(person: Person): Person {
     upsert(person);
-    void Promise.all([loadCandidates(), loadPeople()]).catch(() => undefined);
+    // Candidates only matter where the Faces page has them loaded (the event page shows none).
+    void Promise.all([loaded.value ? loadCandidates() : null, loadPeople()]).catch(() => undefined);
     return person;
   }
 
   return {
     people,
+    peopleLoaded,
     loaded,
     loading,
     candidates,
