@@ -1,5 +1,5 @@
 /** The enrolled people, and who a face descriptor is: the best cosine similarity over every sample. */
-import { similarity } from '../detect/embedding.js';
+import { FACE_MATCH_THRESHOLD, similarity } from '../detect/similarity.js';
 import type { KnownFace } from '../protocol.js';
 
 export interface FaceMatch {
@@ -10,7 +10,7 @@ export interface FaceMatch {
 
 export class FaceBook {
   private people: { id: number; name: string; samples: Float32Array[] }[] = [];
-  private threshold = 0.75;
+  private threshold = FACE_MATCH_THRESHOLD;
 
   set(faces: readonly KnownFace[], threshold: number): void {
     this.threshold = threshold;

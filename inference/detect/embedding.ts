@@ -33,9 +33,4 @@ export function normalise(vector: Float32Array): Float32Array {
   return Float32Array.from(vector, (v) => v / norm);
 }
 
-/** Cosine similarity of two unit vectors. */
-export function similarity(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
-  return dot;
-}
+export { similarity } from './similarity.js';

@@ -19,11 +19,14 @@ export interface ObjectDetector {
 }
 
 export function centernetDetector(model: LoadedModel): ObjectDetector {
+  // One input buffer (3 MB at 512²) for every frame: the worker analyses frames one at a time.
+  const { size } = model.manifest.input;
+  const input = new Float32Array(size * size * 3);
   return {
     id: model.manifest.id,
     sha256: model.manifest.sha256,
     labels: model.manifest.labels,
-    detect: (image, options, region) => detectObjects(model, image, options, region),
+    detect: (image, options, region) => detectObjects(model, image, options, region, input),
     release: () => model.session.release(),
   };
 }

@@ -22,8 +22,9 @@ export async function detectObjects(
   image: RgbImage,
   options: ObjectOptions,
   region: Rect = { x: 0, y: 0, width: image.width, height: image.height },
+  input?: Float32Array<ArrayBuffer>,
 ): Promise<Detection[]> {
-  const { outputs, placement } = await runOnRegion(model, image, region);
+  const { outputs, placement } = await runOnRegion(model, image, region, input);
   const rows = outputs[CENTERNET_OUTPUT]!.data as Float32Array;
   const labels = model.manifest.labels;
   const found: Detection[] = [];

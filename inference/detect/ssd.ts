@@ -35,10 +35,10 @@ export function decodeSsd(
   if (scores.dims[1] !== count || (perLabel && columns !== labels.length)) {
     throw new Error(`SSD scores [${scores.dims.join(', ')}] do not fit [1, ${count}] or [1, ${count}, C]`);
   }
-  const keep = (label: string | undefined, score: number): label is string =>
-    label !== undefined &&
-    (!options.labels || options.labels.includes(label)) &&
-    score >= (options.minScore?.[label] ?? options.defaultScore);
+  // Per class index, once per frame: the loops below ask for every anchor × class.
+  const wanted = labels.map((label) => !options.labels || options.labels.includes(label));
+  const floor = labels.map((label) => options.minScore?.[label] ?? options.defaultScore);
+  const keep = (c: number, score: number) => wanted[c] === true && score >= (floor[c] ?? Infinity);
   const corners = boxes.data;
   let normalised = true;
   for (let i = 0; i < count * 4; i++) {
@@ -50,18 +50,19 @@ export function decodeSsd(
   const unit = normalised ? placement.size : 1;
   const found: Detection[] = [];
   for (let n = 0; n < count; n++) {
-    let label: string | undefined;
+    let best = -1;
     let score = -Infinity;
     if (perLabel) {
       for (let c = 0; c < columns; c++) {
         const value = scores.data[n * columns + c]!;
-        if (value > score && keep(labels[c], value)) [label, score] = [labels[c], value];
+        if (value > score && keep(c, value)) [best, score] = [c, value];
       }
     } else {
       score = scores.data[n]!;
-      label = classes ? labels[Math.round(classes.data[n]!)] : labels[0];
+      best = classes ? Math.round(classes.data[n]!) : 0;
     }
-    if (!keep(label, score)) continue;
+    const label = labels[best];
+    if (label === undefined || !keep(best, score)) continue;
     const o = n * 4;
     const [a, b, c, d] = [corners[o]!, corners[o + 1]!, corners[o + 2]!, corners[o + 3]!];
     const [x0, y0, x1, y1] = boxOrder === 'xyxy' ? [a, b, c, d] : [b, a, d, c];

@@ -14,9 +14,12 @@ import { decodeSsd } from './ssd.js';
 import { decodeYolo, type RawTensor } from './yolo.js';
 
 /** NHWC (what toModelInput writes) to NCHW planes. */
-export function toPlanes(nhwc: Float32Array, size: number): Float32Array {
+export function toPlanes(
+  nhwc: Float32Array,
+  size: number,
+  out = new Float32Array(size * size * 3),
+): Float32Array {
   const plane = size * size;
-  const out = new Float32Array(plane * 3);
   for (let p = 0, i = 0; p < plane; p++, i += 3) {
     out[p] = nhwc[i]!;
     out[plane + p] = nhwc[i + 1]!;
@@ -68,6 +71,9 @@ export async function loadUserDetector(
   }
   const { size, scale, offset, layout } = spec.input;
   const shape = layout === 'nchw' ? [1, 3, size, size] : [1, size, size, 3];
+  // Reused for every frame (the worker analyses one at a time): no 5–10 MB of garbage per frame.
+  const pixels = new Float32Array(size * size * 3);
+  const planes = layout === 'nchw' ? new Float32Array(size * size * 3) : pixels;
   // The worker swaps detectors between frames, but a frame may still be in this one: its session is freed
   // when the last run ends.
   const use = { running: 0, retired: false };
@@ -98,8 +104,8 @@ export async function loadUserDetector(
 
   async function run(image: RgbImage, options: ObjectOptions, region?: Rect) {
     const area = region ?? { x: 0, y: 0, width: image.width, height: image.height };
-    const { tensor, placement } = toModelInput(image, area, size, { scale, offset });
-    const input = layout === 'nchw' ? toPlanes(tensor, size) : tensor;
+    const { tensor, placement } = toModelInput(image, area, size, { scale, offset }, pixels);
+    const input = layout === 'nchw' ? toPlanes(tensor, size, planes) : tensor;
     const outputs = await session.run({ [spec.input.name]: new ort.Tensor('float32', input, shape) }, wanted);
     if (spec.kind === 'yolo') {
       return decodeYolo(raw(outputs, spec.outputs.boxes), spec.labels, placement, options);

@@ -71,9 +71,11 @@ export async function runOnRegion(
   model: LoadedModel,
   image: RgbImage,
   region: Rect,
+  /** The input buffer to fill (size² × 3), reused by a caller that runs the model one frame at a time. */
+  input?: Float32Array<ArrayBuffer>,
 ): Promise<{ outputs: ort.InferenceSession.ReturnType; placement: Placement }> {
   const { size, scale, offset } = model.manifest.input;
-  const { tensor, placement } = toModelInput(image, region, size, { scale, offset });
+  const { tensor, placement } = toModelInput(image, region, size, { scale, offset }, input);
   return { outputs: await runSingle(model, tensor, [1, size, size, 3]), placement };
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_MOTION } from '../../inference/motion/motion-detector.js';
 import type { DetectionSettings } from './detection-settings.schemas.js';
 
 /** Analysis frames: at most 640 px wide, 5 a second while something moves, 2 otherwise. */
@@ -23,7 +24,7 @@ export function defaultDetectionSettings(): DetectionSettings {
     labels: [...DEFAULT_LABELS],
     minScore: {},
     defaultScore: 0.5,
-    motion: { sensitivity: 70, minArea: 0.0005, masks: [] },
+    motion: { sensitivity: DEFAULT_MOTION.sensitivity, minArea: DEFAULT_MOTION.minArea, masks: [] },
     zones: [],
     faces: true,
     frames: { ...ANALYSIS_FRAMES },

@@ -158,12 +158,14 @@ export function createDetectorsService(deps: {
     deps.log.warn({ detector: active }, 'the chosen detector is gone; using the built-in one');
     active = BUILT_IN;
   }
-  deps.inference?.setDetector(choiceFor(active === BUILT_IN ? null : store.get(active)));
+  // Kept here, not read from disk on every camera settings request: it changes only through activate().
+  let activeRecord = active === BUILT_IN ? null : store.get(active);
+  deps.inference?.setDetector(choiceFor(activeRecord));
 
   return {
     /** The labels the chosen detector can report: COCO's for the built-in one, the upload's own otherwise. */
     activeLabels(): readonly string[] | null {
-      return active === BUILT_IN ? null : (store.get(active)?.spec.labels ?? null);
+      return activeRecord?.spec.labels ?? null;
     },
 
     async list() {
@@ -220,6 +222,7 @@ export function createDetectorsService(deps: {
       }
       await store.setActive(id);
       active = id;
+      activeRecord = record;
       deps.inference?.setDetector(choiceFor(record));
       return this.list();
     },

@@ -6,6 +6,7 @@
  * until the worker is back (their sender reconnects by itself). `describe` asks the worker for the faces of one
  * picture: answered within DESCRIBE_TIMEOUT_MS, and rejected at once when the worker is not ready or goes away.
  */
+import { FACE_MATCH_THRESHOLD } from '../../inference/detect/similarity.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -52,7 +53,7 @@ export interface InferenceState {
 const MAX_BACKOFF_MS = 30_000;
 const STABLE_MS = 60_000;
 /** Cosine similarity at or above which a face is an enrolled person's (the worker's matching, and the server's). */
-export const FACE_THRESHOLD = 0.75;
+export const FACE_THRESHOLD = FACE_MATCH_THRESHOLD;
 /** How long a `describe` may take: a 16 MP JPEG decodes in ~2 s in the worker, detection adds ~0.1 s a face. */
 export const DESCRIBE_TIMEOUT_MS = 15_000;
 

@@ -73,6 +73,17 @@ export function createEventFacesStore(db: Sqlite.Database) {
       db.prepare('SELECT * FROM event_faces WHERE event_id = ? ORDER BY face_index').all(eventId) as Row[]
     ).map(toRecord);
 
+  // Prepared once per vault.db: sync() runs on every track update that carries faces, label() per matched face.
+  const existingOf = db.prepare('SELECT id, digest, crop, face_index FROM event_faces WHERE event_id = ?');
+  const deleteRow = db.prepare('DELETE FROM event_faces WHERE id = ?');
+  const moveRow = db.prepare('UPDATE event_faces SET face_index = ? WHERE id = ?');
+  // The worker's list of people may predate a deletion: an id nobody has any more is no match.
+  const insertRow = db.prepare(
+    `INSERT INTO event_faces (event_id, face_index, digest, descriptor, face_id, similarity, box, created_at)
+     VALUES (?, ?, ?, ?, (SELECT id FROM faces WHERE id = ?), ?, ?, ?)`,
+  );
+  const labelRow = db.prepare('UPDATE event_faces SET face_id = ?, similarity = ? WHERE id = ?');
+
   const refresh = db.prepare(
     `UPDATE events SET faces = (
        SELECT json_group_array(json_object('faceId', ef.face_id, 'name', f.name, 'similarity', ef.similarity,
@@ -101,26 +112,23 @@ export function createEventFacesStore(db: Sqlite.Database) {
       createdAt: number,
     ): { added: string[]; removedCrops: string[] } {
       return db.transaction(() => {
-        const existing = new Map(ofEvent(eventId).map((row) => [row.digest, row]));
+        const rows = existingOf.all(eventId) as Pick<Row, 'id' | 'digest' | 'crop' | 'face_index'>[];
+        const existing = new Map(rows.map((row) => [row.digest, row]));
         const wanted = new Set(reports.map((r) => r.digest));
         const removedCrops: string[] = [];
         for (const row of existing.values()) {
           if (wanted.has(row.digest)) continue;
-          db.prepare('DELETE FROM event_faces WHERE id = ?').run(row.id);
+          deleteRow.run(row.id);
           if (row.crop !== null) removedCrops.push(row.crop);
         }
         const added: string[] = [];
         reports.forEach((report, index) => {
           const row = existing.get(report.digest);
           if (row) {
-            db.prepare('UPDATE event_faces SET face_index = ? WHERE id = ?').run(index, row.id);
+            if (row.face_index !== index) moveRow.run(index, row.id);
             return;
           }
-          // The worker's list of people may predate a deletion: an id nobody has any more is no match.
-          db.prepare(
-            `INSERT INTO event_faces (event_id, face_index, digest, descriptor, face_id, similarity, box, created_at)
-             VALUES (?, ?, ?, ?, (SELECT id FROM faces WHERE id = ?), ?, ?, ?)`,
-          ).run(
+          insertRow.run(
             eventId,
             index,
             report.digest,
@@ -146,11 +154,7 @@ export function createEventFacesStore(db: Sqlite.Database) {
     },
 
     label(id: number, faceId: number | null, similarity: number): void {
-      db.prepare('UPDATE event_faces SET face_id = ?, similarity = ? WHERE id = ?').run(
-        faceId,
-        similarity,
-        id,
-      );
+      labelRow.run(faceId, similarity, id);
     },
     relabelAll(from: number, into: number): void {
       db.prepare('UPDATE event_faces SET face_id = ? WHERE face_id = ?').run(into, from);

@@ -14,7 +14,7 @@ import {
 import { AppError, notFound } from '../errors.js';
 import type { EventsService } from '../events/events.service.js';
 import type { VaultService } from '../vault/vault.service.js';
-import { similarity } from './descriptor.js';
+import { similarity } from '../../inference/detect/similarity.js';
 import { createEventFacesHook } from './event-faces.js';
 import type { EventFaceRecord } from './event-faces.store.js';
 import { createFacesContext, newSampleCropPath, type FaceStores } from './faces-context.js';
