@@ -109,11 +109,15 @@ it('measures motion onset → event pushed and stored, through the whole chain',
   for (let trial = -1; trial < TRIALS; trial++) {
     await sleep(2_500);
     const shownAt = await scene.set(true);
-    const start = await waitFor(() => eventPush(shownAt, 'start'), 10_000, 'the event start').catch((error: unknown) => {
-      const seen = pushes.filter((p) => p.at >= shownAt).map((p) => `${p.topic}:${JSON.stringify(p.data).slice(0, 160)}`);
-      console.log(`after show: ${seen.length} pushes\n${seen.slice(0, 30).join('\n')}`);
-      throw error;
-    });
+    const start = await waitFor(() => eventPush(shownAt, 'start'), 10_000, 'the event start').catch(
+      (error: unknown) => {
+        const seen = pushes
+          .filter((p) => p.at >= shownAt)
+          .map((p) => `${p.topic}:${JSON.stringify(p.data).slice(0, 160)}`);
+        console.log(`after show: ${seen.length} pushes\n${seen.slice(0, 30).join('\n')}`);
+        throw error;
+      },
+    );
     // The first analysed frame that saw it (motion, or the person after a whole-picture change).
     const motion = pushes.find(
       (p) =>
