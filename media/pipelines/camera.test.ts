@@ -44,7 +44,7 @@ describe('buildCameraPipeline', () => {
       'rtspsrc name=src protocols=tcp latency=200 ! application/x-rtp,media=video,encoding-name=H264 ! rtph264depay ! ' +
         'h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! tee name=t ' +
         `${ENCODED_BRANCHES} ` +
-        't. ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! avdec_h264 output-corrupt=false ! ' +
+        't. ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! avdec_h264 output-corrupt=false thread-type=frame ! ' +
         STILLS_TAIL,
     );
     expect(pipeline.properties).toEqual([
@@ -204,7 +204,7 @@ describe('the analysis branch (detection on)', () => {
   it('decodes RTSP H.264 once, for both the stills and the analysis frames', () => {
     const launch = toLaunchString(buildCameraPipeline({ ...options(rtsp('rtsp://cam/1'), h264), analysis }));
     expect(launch.match(/avdec_h264/g)).toHaveLength(1);
-    expect(launch).toContain('avdec_h264 output-corrupt=false ! tee name=raw');
+    expect(launch).toContain('avdec_h264 output-corrupt=false thread-type=frame ! tee name=raw');
     expect(launch).toContain(
       `raw. ! queue name=stillq leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0 ! ${STILLS_TAIL}`,
     );

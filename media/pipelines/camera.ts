@@ -227,7 +227,9 @@ export function buildCameraPipeline(options: CameraPipelineOptions): CameraPipel
             'max-size-bytes': 0,
             'max-size-time': 2e9,
           }),
-          el('avdec_h264', { 'output-corrupt': false }),
+          // Frame threads, not libav's default slice threads: on byte-stream access units with several slices
+          // (x264 zerolatency, many IP cameras) slice threading emits part-decoded pictures, their top left blank.
+          el('avdec_h264', { 'output-corrupt': false, 'thread-type': 'frame' }),
           ...(options.analysis ? [el('tee', {}, NAMES.raw)] : stillsTail(options)),
         ],
         // With detection on, the one decode feeds both the stills and the analysis frames.

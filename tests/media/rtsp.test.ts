@@ -6,6 +6,7 @@ import {
   assertWorkerBuilt,
   forkWorker,
   jpegInfo,
+  jpegToRgba,
   startRtpListener,
   START_DEFAULTS,
   until,
@@ -13,6 +14,14 @@ import {
 } from './worker-harness.js';
 
 const USER = 'camuser';
+
+/** Share of RGBA pixels that are the green of an all-zero YUV sample (a part of the picture never decoded). */
+function blankShare(rgba: Buffer): number {
+  let blank = 0;
+  for (let i = 0; i < rgba.length; i += 4)
+    if ((rgba[i + 1] ?? 0) > 100 && (rgba[i] ?? 0) < 40 && (rgba[i + 2] ?? 0) < 40) blank++;
+  return blank / (rgba.length / 4);
+}
 const PASSWORD = 'pa ss!w0rd';
 
 // RTSP cameras: a real gst-rtsp-server (H.264 / H.265 / MJPEG, basic auth) and the real worker.
@@ -125,6 +134,14 @@ describe('camera worker: RTSP', () => {
       expect([7, 8, 5].filter((t) => types.has(t))).toEqual([7, 8, 5]);
       const still = await worker.waitFor('still', 5_000);
       expect(jpegInfo(still.jpeg)).toEqual({ width: 320, height: 240 });
+      // The camera sends several slices a frame (x264 zerolatency): every decoded picture must be whole. A
+      // decoder that emits a frame per slice leaves the rest of it blank, which shows as pure green.
+      expect(await until(() => worker.messages.filter((m) => m.type === 'still').length >= 6, 6_000)).toBe(
+        true,
+      );
+      const stills = worker.messages.flatMap((m) => (m.type === 'still' ? [m.jpeg] : []));
+      const green = await Promise.all(stills.map(async (jpeg) => blankShare(await jpegToRgba(jpeg))));
+      expect(green.filter((share) => share > 0.02)).toEqual([]);
       const stats = await worker.waitFor('stats', 3_000, (m) => m.fps > 0);
       expect(stats).toMatchObject({ width: 320, height: 240 });
       // A keyframe request goes up to the RTSP source, which need not obey; the stream just goes on.
