@@ -122,7 +122,8 @@ export class CameraAnalyser {
       });
     }
     this.hadSomething = something;
-    return something;
+    // A track not yet confirmed needs its next frames soon (at the idle rate its second hit would wait ~0.5 s).
+    return something || this.tracker.live.length > 0;
   }
 
   /** Frames analysed since the last call (fewer than received when newer frames replaced waiting ones). */

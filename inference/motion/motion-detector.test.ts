@@ -68,6 +68,21 @@ describe('MotionDetector', () => {
     }
   });
 
+  it('sees a large dark thing arriving as motion where it is, not as a change of the lighting', () => {
+    // A person close to the camera: a quarter of the picture, much darker than the room. Its own darkness
+    // must not be taken for the room getting darker (a mean over the picture would be; the median is not).
+    const detector = new MotionDetector();
+    settle(detector);
+    const square = { x: 240, y: 60, size: 240 };
+    const result = detector.detect(frame(128, square));
+    expect(result.globalChange).toBe(false);
+    expect(result.boxes).toHaveLength(1);
+    const [box] = result.boxes;
+    expect(box!.x).toBeGreaterThanOrEqual(square.x - 12);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(square.x + square.size + 12);
+    expect(result.area).toBeLessThan(0.35);
+  });
+
   it('resets on a change of the whole picture (IR switching) instead of reporting motion', () => {
     const detector = new MotionDetector();
     settle(detector);

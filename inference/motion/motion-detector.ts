@@ -1,5 +1,5 @@
 /**
- * Motion on small grey frames: each RGB frame is box-averaged down to ~120 px high, blurred, compared with a
+ * Motion on small grey frames: each RGB frame is averaged down to ~120 px high, blurred, compared with a
  * running average of the scene, thresholded, masked, dilated and split into connected regions, returned as
  * boxes in the frame's own pixels. A change of the whole scene's brightness (a cloud, a light switched on) is
  * taken out before thresholding; a change over most of the picture at once (IR switching, auto exposure) resets
@@ -42,6 +42,8 @@ export class MotionDetector {
   private height = 0;
   private grey = new Float32Array(0);
   private scratch = new Float32Array(0);
+  /** Differences to the background, −255…255, for the median shift. */
+  private readonly histogram = new Uint32Array(511);
   private background: Float32Array | null = null;
   private moving = new Uint8Array(0);
   private dilated = new Uint8Array(0);
@@ -70,41 +72,50 @@ export class MotionDetector {
     this.background = null;
   }
 
-  /** Box-average of `factor` × `factor` blocks into grey (BT.601 luma). */
+  /**
+   * Grey (BT.601 luma, integer weights summing to 256): the mean of the `factor` pixels across the middle row of
+   * each block. Reading the source is the detector's main cost, and a frame fresh off the socket is mostly not in
+   * the cache, so reading one row in `factor` (whole cache lines skipped) is what saves time; the blur after this
+   * does the low-pass. (Frigate's linear resize by 3 reads one source pixel per block.)
+   */
   private shrink(image: RgbImage): void {
     const { factor, width, height, grey } = this;
     const data = image.data;
-    const weight = 1 / (factor * factor);
+    const weight = 1 / (factor * 256);
     for (let y = 0; y < height; y++) {
+      let p = (y * factor + (factor >> 1)) * image.width * 3;
+      const row = y * width;
       for (let x = 0; x < width; x++) {
-        let sum = 0;
-        for (let dy = 0; dy < factor; dy++) {
-          let p = ((y * factor + dy) * image.width + x * factor) * 3;
-          for (let dx = 0; dx < factor; dx++, p += 3)
-            sum += 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let dx = 0; dx < factor; dx++, p += 3) {
+          r += data[p]!;
+          g += data[p + 1]!;
+          b += data[p + 2]!;
         }
-        grey[y * width + x] = sum * weight;
+        grey[row + x] = (77 * r + 150 * g + 29 * b) * weight;
       }
     }
   }
 
-  /** 3 × 3 box blur, separable, edges clamped. */
+  /** 3 × 3 box blur, separable, edges clamped (the edges apart, so the inner loops have no bounds math). */
   private blur(): void {
     const { width, height, grey, scratch } = this;
-    for (let y = 0; y < height; y++) {
-      const row = y * width;
-      for (let x = 0; x < width; x++) {
-        const l = grey[row + Math.max(x - 1, 0)]!;
-        const r = grey[row + Math.min(x + 1, width - 1)]!;
-        scratch[row + x] = (l + grey[row + x]! + r) / 3;
-      }
+    const third = 1 / 3;
+    const last = width - 1;
+    for (let row = 0; row < width * height; row += width) {
+      scratch[row] = (2 * grey[row]! + grey[row + Math.min(1, last)]!) * third;
+      for (let i = row + 1; i < row + last; i++)
+        scratch[i] = (grey[i - 1]! + grey[i]! + grey[i + 1]!) * third;
+      if (last > 0) scratch[row + last] = (grey[row + last - 1]! + 2 * grey[row + last]!) * third;
     }
     for (let y = 0; y < height; y++) {
-      const up = Math.max(y - 1, 0) * width;
-      const down = Math.min(y + 1, height - 1) * width;
       const row = y * width;
+      const up = y > 0 ? row - width : row;
+      const down = y < height - 1 ? row + width : row;
       for (let x = 0; x < width; x++)
-        grey[row + x] = (scratch[up + x]! + scratch[row + x]! + scratch[down + x]!) / 3;
+        grey[row + x] = (scratch[up + x]! + scratch[row + x]! + scratch[down + x]!) * third;
     }
   }
 
@@ -121,27 +132,47 @@ export class MotionDetector {
     }
     const background = this.background;
     // The scene's overall brightness change is not motion: compare after taking it out.
-    let shift = 0;
-    for (let i = 0; i < n; i++) shift += grey[i]! - background[i]!;
-    shift /= n;
+    const shift = this.medianShift(grey, background);
     const threshold = 5 + (100 - Math.min(100, Math.max(1, this.options.sensitivity))) * 0.667;
     let changed = 0;
+    // One pass: threshold and follow the scene (a global change below overwrites the background anyway).
     for (let i = 0; i < n; i++) {
-      const hit = !mask[i] && Math.abs(grey[i]! - background[i]! - shift) > threshold ? 1 : 0;
+      const difference = grey[i]! - background[i]!;
+      const hit = !mask[i] && Math.abs(difference - shift) > threshold ? 1 : 0;
       moving[i] = hit;
       changed += hit;
+      background[i] = background[i]! + difference * (hit ? ALPHA_MOVING : ALPHA_STILL);
     }
     if (changed > GLOBAL_CHANGE * n) {
       background.set(grey);
       return { boxes: [], area: 0, globalChange: true };
     }
-    for (let i = 0; i < n; i++) {
-      const alpha = moving[i] ? ALPHA_MOVING : ALPHA_STILL;
-      background[i] = background[i]! + (grey[i]! - background[i]!) * alpha;
-    }
     if (changed === 0) return { boxes: [], area: 0, globalChange: false };
     this.dilate();
     return { boxes: this.regions(), area: changed / n, globalChange: false };
+  }
+
+  /**
+   * The median difference to the background over the unmasked picture, to the nearest grey level (a histogram:
+   * one pass, no sort). The median, not the mean: a large dark thing walking in must not read as the room
+   * getting darker, which would push the whole background over the threshold.
+   */
+  private medianShift(grey: Float32Array, background: Float32Array): number {
+    const { histogram, mask } = this;
+    histogram.fill(0);
+    let counted = 0;
+    for (let i = 0; i < grey.length; i++) {
+      if (mask[i]) continue;
+      const bin = Math.round(grey[i]! - background[i]!) + 255;
+      histogram[bin] = histogram[bin]! + 1;
+      counted++;
+    }
+    let seen = 0;
+    for (let bin = 0; bin < histogram.length; bin++) {
+      seen += histogram[bin]!;
+      if (seen * 2 >= counted) return bin - 255;
+    }
+    return 0;
   }
 
   /** 3 × 3 dilation of the moving pixels, so a region with holes stays one region. */
