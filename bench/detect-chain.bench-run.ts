@@ -9,11 +9,11 @@ import { launchChromium } from '../tests/support/browser.js';
 import { makePersonPicture } from '../tests/support/clips.js';
 import { cookieFor, startLiveHost, type LiveHost } from '../tests/support/live-host.js';
 import { cpuMeter, machineCpuMeter, processTree, summarise, type Summary } from './live-measure.js';
-import { startSceneCamera, type SceneCamera } from './scene-camera.js';
+import { startSceneCamera, type SceneCamera } from '../tests/support/scene-camera.js';
 
 /**
  * `npm run bench:detect` (second part): detection through the whole product, on the built server in its test
- * host. (1) Motion onset to event: a camera's scene gets a person at a known instant (bench/scene-camera.py);
+ * host. (1) Motion onset to event: a camera's scene gets a person at a known instant (tests/support/scene-camera.py);
  * how long until the first analysed frame with motion is pushed, the event's start arrives on /api/ws, and the
  * API lists the stored event. (2) How many cameras fit: 1–4 cameras whose picture always moves (so every
  * analysed frame runs the detector), a Chromium page watching them all live; the machine's CPU with detection
@@ -137,6 +137,19 @@ it('measures motion onset → event pushed and stored, through the whole chain',
         p.data.cameraId === cameraId &&
         (p.data.motion === true || (p.data.objects?.length ?? 0) > 0),
     );
+    // A slow appearance prints what was pushed meanwhile (motion frames, boxes), to show where the time went.
+    if (start.at - shownAt > 1_500)
+      console.log(
+        `slow appearance (${start.at - shownAt} ms, shown at ${shownAt}):\n` +
+          pushes
+            .filter((p) => p.at >= shownAt && p.at <= start.at && p.data.cameraId === cameraId)
+            .map(
+              (p) =>
+                `  +${p.at - shownAt} ms ${p.topic} captured +${(p.data.capturedAt ?? p.at) - shownAt} ms ` +
+                `motion ${String(p.data.motion)} confirmed objects ${p.data.objects?.length ?? 0}`,
+            )
+            .join('\n'),
+      );
     const id = start.data.event?.id;
     const listedAt = await waitFor(
       async () => {

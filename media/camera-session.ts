@@ -13,6 +13,7 @@ import {
   type MediaErrorCode,
   type StartMessage,
 } from './protocol.js';
+import { SegmentReporter } from './segment-reporter.js';
 import { isKeyframe, LiveStats } from './stats.js';
 import { createPatternRenderer } from './test-pattern/pattern.js';
 import { startTicker, type Ticker } from './test-pattern/ticker.js';
@@ -47,6 +48,7 @@ export class CameraSession {
   private lastKeyframeRequest = 0;
   private keyframeTimer: NodeJS.Timeout | null = null;
   private analysis: AnalysisSender | null = null;
+  private segmentReporter: SegmentReporter | null = null;
 
   constructor(
     private readonly start: StartMessage,
@@ -69,14 +71,27 @@ export class CameraSession {
       this.fail(outcome.code, outcome.message);
       return;
     }
-    const { analysis } = this.start;
+    const { analysis, segments } = this.start;
     const description = buildCameraPipeline({
       source,
       media: outcome.info,
       rtp: this.start.rtp,
       stills: this.start.stills,
       ...(analysis ? { analysis } : {}),
+      ...(segments ? { segments } : {}),
     });
+    if (segments) {
+      this.segmentReporter = new SegmentReporter(
+        NAMES.recording,
+        (message) => this.channel.send(message),
+        (path, error) =>
+          this.channel.error(
+            'PIPELINE_ERROR',
+            `segment ${path} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+            false,
+          ),
+      );
+    }
     this.channel.addSecrets(secretsOf(description));
     const runner = new PipelineRunner(description, (message) =>
       this.onBusMessage(message, description.loops),
@@ -131,7 +146,10 @@ export class CameraSession {
     else this.keyframeTimer = setTimeout(send, wait);
   }
 
-  /** Stops the pipeline; resolves true once GStreamer's threads are released (safe to exit). */
+  /**
+   * Stops the pipeline; resolves true once GStreamer's threads are released (safe to exit). Segments closed
+   * by then are reported before it resolves; the one still open stays as it is, unreported (no EOS reaches it).
+   */
   async stop(): Promise<boolean> {
     this.stopped = true;
     if (this.keyframeTimer !== null) clearTimeout(this.keyframeTimer);
@@ -140,7 +158,9 @@ export class CameraSession {
     for (const timer of this.timers) clearTimeout(timer);
     this.probe?.cancel();
     await this.probe?.result;
-    return (await this.runner?.stop()) ?? true;
+    const released = (await this.runner?.stop()) ?? true;
+    await this.segmentReporter?.drained();
+    return released;
   }
 
   private tick(): void {
@@ -178,6 +198,9 @@ export class CameraSession {
         return;
       case 'segment-done':
         this.runner?.seek(0, SEEK_SEGMENT);
+        return;
+      case 'element':
+        this.segmentReporter?.onMessage(message);
         return;
       case 'eos':
         // A demuxer that cannot do segment seeks ends with EOS: a flushing seek restarts it.

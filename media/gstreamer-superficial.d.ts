@@ -10,6 +10,9 @@ declare module 'gstreamer-superficial' {
   export interface BusMessage {
     readonly [field: string]: StructureValue;
     type: string;
+    /** The structure's name, e.g. 'splitmuxsink-fragment-opened' for an element message; on an error message the
+     * binding replaces it with the path of the element that posted it. */
+    name?: string;
     /** Name of the element (or pipeline) that posted it. */
     _src_element_name: string;
   }

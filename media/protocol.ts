@@ -61,6 +61,18 @@ export interface StartMessage {
    * frame socket at `fps` while it sees something and at `idleFps` otherwise (inference/frames/wire.ts).
    */
   analysis?: AnalysisSettings;
+  /** Recording on: the encoded stream (never re-encoded) cut into MPEG-TS segments in the RAM cache. */
+  segments?: SegmentSettings;
+}
+
+export interface SegmentSettings {
+  /**
+   * Absolute path of a directory the server made for this worker session in the RAM cache (VIGIL_CACHE_DIR);
+   * the worker writes `NNNNNNNN.ts` files into it and nothing anywhere else.
+   */
+  dir: string;
+  /** Target segment length, seconds (2–6): a segment ends at the first keyframe after it. */
+  seconds: number;
 }
 
 export interface AnalysisSettings {
@@ -124,6 +136,7 @@ export type WorkerToServer =
       analysis: { sent: number; dropped: number } | null;
     }
   | { type: 'still'; jpeg: Uint8Array; width: number; height: number; at: number }
+  | SegmentMessage
   | {
       type: 'probe-result';
       codec: string;
@@ -139,3 +152,22 @@ export type WorkerToServer =
       /** True when the pipeline is gone and the worker is about to exit. */
       fatal: boolean;
     };
+
+/**
+ * One segment is complete (its file closed, nothing more is written to it). Times are on the session's own
+ * timeline: the wall clock at the first segment's start plus the pipeline's running time, so a clock jump (NTP
+ * at boot) while the worker runs never reorders or overlaps segments.
+ */
+export interface SegmentMessage {
+  type: 'segment';
+  /** Absolute path, inside `segments.dir`. */
+  path: string;
+  /** 0, 1, 2… within this session, in the order the segments were written. */
+  sequence: number;
+  /** Epoch ms of the segment's first frame. */
+  startedAt: number;
+  durationMs: number;
+  bytes: number;
+  /** Keyframes (IDR) in the segment: at least one, its first frame. */
+  keyframes: number;
+}

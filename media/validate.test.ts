@@ -94,3 +94,27 @@ describe('parseServerMessage: the analysis settings', () => {
     );
   });
 });
+
+describe('parseServerMessage: the segment settings', () => {
+  const withSegments = (segments: unknown) => ({ ...start, segments });
+
+  it('keeps valid segment settings and leaves them out when absent', () => {
+    const segments = { dir: '/run/vigil/cache/camera-3/1733', seconds: 2.5 };
+    expect(parseServerMessage(withSegments(segments))).toEqual({ ...start, segments });
+    expect(parseServerMessage(withSegments(undefined))).not.toHaveProperty('segments');
+  });
+
+  it.each([
+    ['not an object', '/run/vigil/cache'],
+    ['a relative directory', { dir: 'cache/camera-3', seconds: 2 }],
+    ['a directory that climbs out', { dir: '/run/vigil/cache/../../etc', seconds: 2 }],
+    ['a directory ending in ..', { dir: '/run/vigil/cache/..', seconds: 2 }],
+    ['a directory with a line break', { dir: '/run/vigil/cache\n/x', seconds: 2 }],
+    ['no directory', { seconds: 2 }],
+    ['segments shorter than 2 s', { dir: '/run/vigil/cache', seconds: 1.5 }],
+    ['segments longer than 6 s', { dir: '/run/vigil/cache', seconds: 7 }],
+    ['seconds as a string', { dir: '/run/vigil/cache', seconds: '2' }],
+  ])('refuses %s', (_what, segments) => {
+    expect(() => parseServerMessage(withSegments(segments))).toThrow(BadConfigError);
+  });
+});

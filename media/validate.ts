@@ -1,4 +1,4 @@
-import type { AnalysisSettings, CameraSource, ServerToWorker } from './protocol.js';
+import type { AnalysisSettings, CameraSource, SegmentSettings, ServerToWorker } from './protocol.js';
 
 /** A message from the server the worker cannot act on; reported as BAD_CONFIG. */
 export class BadConfigError extends Error {
@@ -122,6 +122,16 @@ function parseAnalysis(value: unknown): AnalysisSettings | undefined {
   return { socket, maxWidth, fps: num(value, 'fps', 0.2, 30), idleFps: num(value, 'idleFps', 0.2, 30) };
 }
 
+function parseSegments(value: unknown): SegmentSettings | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) throw new BadConfigError('segments must be an object');
+  const dir = text(value, 'dir');
+  // The worker writes only inside this directory: a `..` step could lead it anywhere else.
+  if (!dir.startsWith('/') || dir.split('/').includes('..'))
+    throw new BadConfigError('segments.dir must be an absolute path without ..');
+  return { dir, seconds: num(value, 'seconds', 2, 6) };
+}
+
 /** Checks a message from the server against the protocol; throws BadConfigError naming the first problem. */
 export function parseServerMessage(value: unknown): ServerToWorker {
   if (!isObject(value)) throw new BadConfigError('message must be an object');
@@ -143,6 +153,7 @@ export function parseServerMessage(value: unknown): ServerToWorker {
         throw new BadConfigError('rtp.host must be 127.0.0.1');
       if (!isObject(stills)) throw new BadConfigError('stills must be an object');
       const analysis = parseAnalysis(value['analysis']);
+      const segments = parseSegments(value['segments']);
       return {
         type: 'start',
         cameraId: int(value, 'cameraId', 0, Number.MAX_SAFE_INTEGER),
@@ -154,6 +165,7 @@ export function parseServerMessage(value: unknown): ServerToWorker {
           quality: int(stills, 'quality', 1, 100),
         },
         ...(analysis ? { analysis } : {}),
+        ...(segments ? { segments } : {}),
       };
     }
     default:

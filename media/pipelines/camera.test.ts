@@ -5,6 +5,8 @@ import {
   buildCameraPipeline,
   encoderBitrate,
   keyframeInterval,
+  segmentLocation,
+  segmentMaxTime,
   stillWidth,
   type CameraPipelineOptions,
 } from './camera.js';
@@ -42,9 +44,10 @@ describe('buildCameraPipeline', () => {
     expect(pipeline.sourceCodec).toBe('h264');
     expect(toLaunchString(pipeline)).toBe(
       'rtspsrc name=src protocols=tcp latency=200 ! application/x-rtp,media=video,encoding-name=H264 ! rtph264depay ! ' +
+        'tee name=depayed depayed. ! queue ! ' +
         'h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! tee name=t ' +
         `${ENCODED_BRANCHES} ` +
-        't. ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! avdec_h264 output-corrupt=false thread-type=frame ! ' +
+        'depayed. ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! h264parse ! avdec_h264 output-corrupt=false ! ' +
         STILLS_TAIL,
     );
     expect(pipeline.properties).toEqual([
@@ -204,7 +207,7 @@ describe('the analysis branch (detection on)', () => {
   it('decodes RTSP H.264 once, for both the stills and the analysis frames', () => {
     const launch = toLaunchString(buildCameraPipeline({ ...options(rtsp('rtsp://cam/1'), h264), analysis }));
     expect(launch.match(/avdec_h264/g)).toHaveLength(1);
-    expect(launch).toContain('avdec_h264 output-corrupt=false thread-type=frame ! tee name=raw');
+    expect(launch).toContain('h264parse ! avdec_h264 output-corrupt=false ! tee name=raw');
     expect(launch).toContain(
       `raw. ! queue name=stillq leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0 ! ${STILLS_TAIL}`,
     );
@@ -236,5 +239,75 @@ describe('the analysis branch (detection on)', () => {
     expect(toLaunchString(buildCameraPipeline(options(rtsp('rtsp://cam/1'), h264)))).not.toContain(
       'analysis',
     );
+  });
+});
+
+describe('the recording branch (segments on)', () => {
+  const segments = { dir: '/run/vigil/cache/camera-1/s1', seconds: 2 };
+  const test15 = { kind: 'test', width: 320, height: 240, fps: 15 } as const;
+  const raw15: MediaInfo = { codec: 'raw', width: 320, height: 240, fps: 15 };
+  const PLACEHOLDER =
+    't. ! queue name=recq leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0 ! fakesink name=rec sync=false async=false';
+  const RECORDING =
+    't. ! queue name=recq leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=3000000000 ! ' +
+    'splitmuxsink name=rec muxer-factory=mpegtsmux max-size-time=2966666667';
+
+  it("cuts the x264 branch's own output into MPEG-TS files, on a queue that drops only after 3 s", () => {
+    const pipeline = buildCameraPipeline({ ...options(test15, raw15), segments });
+    const launch = toLaunchString(pipeline);
+    expect(launch).toContain(`tee name=t ${ENCODED_BRANCHES.replace(PLACEHOLDER, RECORDING)}`);
+    expect(launch.match(/x264enc/g)).toHaveLength(1);
+    expect(launch).not.toContain('fakesink');
+    expect(pipeline.properties).toContainEqual({
+      element: 'rec',
+      property: 'location',
+      value: '/run/vigil/cache/camera-1/s1/%08d.ts',
+    });
+  });
+
+  it('records RTSP H.264 as the camera sent it: no encoder, one decoder (the stills)', () => {
+    const pipeline = buildCameraPipeline({ ...options(rtsp('rtsp://cam/1'), h264), segments });
+    const launch = toLaunchString(pipeline);
+    expect(pipeline.transcoded).toBe(false);
+    expect(launch).not.toContain('x264enc');
+    expect(launch.match(/avdec_h264/g)).toHaveLength(1);
+    expect(launch).toContain(
+      'tee name=t t. ! queue name=liveq ! rtph264pay config-interval=-1 pt=96 ! udpsink name=rtp sync=false async=false ' +
+        't. ! queue name=recq leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=3000000000 ! ' +
+        'splitmuxsink name=rec muxer-factory=mpegtsmux max-size-time=2980000000 ',
+    );
+  });
+
+  it('keeps the fakesink placeholder while recording is off', () => {
+    const launch = toLaunchString(buildCameraPipeline(options(test15, raw15)));
+    expect(launch).toContain(PLACEHOLDER);
+    expect(launch).not.toContain('splitmuxsink');
+  });
+
+  it.each([
+    '/run/vigil/cache/x ! filesrc location=/etc/shadow',
+    '/run/vigil/cache/"q" name=src',
+    '/run/vigil/cache/a\nfakesrc ! fakesink',
+  ])('directory %j changes no element', (dir) => {
+    const plain = toLaunchString(buildCameraPipeline({ ...options(test15, raw15), segments }));
+    const pipeline = buildCameraPipeline({ ...options(test15, raw15), segments: { dir, seconds: 2 } });
+    expect(toLaunchString(pipeline)).toBe(plain);
+    expect(pipeline.properties).toContainEqual({
+      element: 'rec',
+      property: 'location',
+      value: `${dir}/%08d.ts`,
+    });
+  });
+
+  it("escapes % in the directory for splitmuxsink's printf and drops a trailing slash", () => {
+    expect(segmentLocation('/cache/100%d/')).toBe('/cache/100%%d/%08d.ts');
+    expect(segmentLocation('/cache/cam')).toBe('/cache/cam/%08d.ts');
+  });
+
+  it('allows a GOP past the target less half a frame, so files end at the first keyframe at or after it', () => {
+    expect(segmentMaxTime(2, 15)).toBe(2_966_666_667);
+    // 12.5 fps: 13-frame GOPs of 1.04 s; two (2.08 s) fit, three (3.12 s) do not.
+    expect(segmentMaxTime(2, 12.5)).toBe(3_000_000_000);
+    expect(segmentMaxTime(6, null)).toBe(6_983_333_333);
   });
 });

@@ -15,6 +15,8 @@ export const NAMES = {
   source: 'src',
   /** Tee of the encoded H.264 stream (live, recording, stats). */
   encoded: 't',
+  /** RTSP H.264 passthrough: the depayloaded stream, before the encoded tee's parse (see the decode branch). */
+  depayed: 'depayed',
   /** Tee of decoded I420 frames (encoder, stills); absent on H.264 passthrough. */
   raw: 'raw',
   udp: 'rtp',
@@ -24,7 +26,7 @@ export const NAMES = {
   stills: 'stills',
   /** Decoded RGB frames for the inference worker (only when detection is on). */
   analysis: 'analysis',
-  /** Extension point for recording: a fakesink on a leaky queue today. */
+  /** Recording: splitmuxsink writing MPEG-TS segments (with `segments`), else a fakesink holding the place. */
   recording: 'rec',
 } as const;
 
@@ -35,6 +37,7 @@ export interface CameraPipelineOptions {
   rtp: StartMessage['rtp'];
   stills: StartMessage['stills'];
   analysis?: StartMessage['analysis'];
+  segments?: StartMessage['segments'];
 }
 
 export interface CameraPipeline extends PipelineDescription {
@@ -87,8 +90,57 @@ const H264_TO_TEE: PipelineNode[] = [
   el('tee', {}, NAMES.encoded),
 ];
 
-/** Live RTP to Janus, the recording extension point, and the stats tap, all from the encoded tee. */
-function encodedBranches(): Chain[] {
+/** splitmuxsink's file name pattern inside `dir`: `%` in the directory itself is escaped for its printf. */
+export function segmentLocation(dir: string): string {
+  return `${dir.replace(/\/+$/, '').replaceAll('%', '%%')}/%08d.ts`;
+}
+
+/**
+ * splitmuxsink's max-size-time, ns. It closes a file before the GOP that would take it past this limit, so a
+ * limit of exactly `seconds` would end most files a GOP early (two 1 s GOPs stamped 2.002 s do not fit in 2 s).
+ * One GOP more, less half a frame for timestamp jitter, ends each file at the first keyframe at or after
+ * `seconds` while keyframes come regularly; an extra one (a viewer joining, a scene cut) can make a file up to a
+ * GOP longer, never shorter. The GOP is our encoder's (keyframeInterval, about 1 s); a camera passed through is
+ * assumed to send keyframes about as often (its interval is unknown here; a longer one gives the whole GOPs that
+ * fit, at least one).
+ */
+export function segmentMaxTime(seconds: number, fps: number | null): number {
+  const rate = fps !== null && Number.isFinite(fps) && fps > 0 ? fps : 30;
+  const gop = keyframeInterval(fps) / rate;
+  return Math.round((seconds + gop - 0.5 / rate) * 1e9);
+}
+
+/** The encoded stream as it is (never re-encoded) cut at keyframes into MPEG-TS files, or a placeholder. */
+function recordingBranch(options: CameraPipelineOptions): Chain {
+  const { segments } = options;
+  if (segments === undefined)
+    return [
+      ref(NAMES.encoded),
+      leaky(1, 'recq'),
+      el('fakesink', { sync: false, async: false }, NAMES.recording),
+    ];
+  return [
+    ref(NAMES.encoded),
+    // Recording must not lose frames: this queue only drops once 3 s are stuck (the disk stalled), so that a
+    // stalled writer never freezes the live branch behind the tee.
+    el(
+      'queue',
+      { leaky: 'downstream', 'max-size-buffers': 0, 'max-size-bytes': 0, 'max-size-time': 3e9 },
+      'recq',
+    ),
+    el(
+      'splitmuxsink',
+      {
+        'muxer-factory': 'mpegtsmux',
+        'max-size-time': segmentMaxTime(segments.seconds, options.media.fps),
+      },
+      NAMES.recording,
+    ),
+  ];
+}
+
+/** Live RTP to Janus, recording, and the stats tap, all from the encoded tee. */
+function encodedBranches(options: CameraPipelineOptions): Chain[] {
   return [
     [
       ref(NAMES.encoded),
@@ -96,8 +148,7 @@ function encodedBranches(): Chain[] {
       el('rtph264pay', { 'config-interval': -1, pt: 96 }),
       el('udpsink', { sync: false, async: false }, NAMES.udp),
     ],
-    // Recording goes here (keyframe-aligned segments, no re-encode); until then a leaky fakesink holds the place.
-    [ref(NAMES.encoded), leaky(1, 'recq'), el('fakesink', { sync: false, async: false }, NAMES.recording)],
+    recordingBranch(options),
     [ref(NAMES.encoded), leaky(30, 'statsq'), appsink(NAMES.stats, 30)],
   ];
 }
@@ -216,20 +267,23 @@ export function buildCameraPipeline(options: CameraPipelineOptions): CameraPipel
   const passthrough = source.kind === 'rtsp' && media.codec === 'h264';
   const chains: Chain[] = passthrough
     ? [
-        [...head.nodes, el('rtph264depay'), ...H264_TO_TEE],
-        ...encodedBranches(),
+        [...head.nodes, el('rtph264depay'), el('tee', {}, NAMES.depayed)],
+        [ref(NAMES.depayed), el('queue'), ...H264_TO_TEE],
+        ...encodedBranches(options),
+        // The decoder gets the depayloaded stream through its own parse (it picks avc access units), not the
+        // encoded tee's byte-stream with SPS/PPS repeated before every IDR: libav (GStreamer 1.22) decodes
+        // that form into part-damaged pictures whenever a frame has several slices and much changes at once.
         // A decoder needs every frame: this queue only drops (2 s worth) when decoding falls behind.
         [
-          ref(NAMES.encoded),
+          ref(NAMES.depayed),
           el('queue', {
             leaky: 'downstream',
             'max-size-buffers': 0,
             'max-size-bytes': 0,
             'max-size-time': 2e9,
           }),
-          // Frame threads, not libav's default slice threads: on byte-stream access units with several slices
-          // (x264 zerolatency, many IP cameras) slice threading emits part-decoded pictures, their top left blank.
-          el('avdec_h264', { 'output-corrupt': false, 'thread-type': 'frame' }),
+          el('h264parse'),
+          el('avdec_h264', { 'output-corrupt': false }),
           ...(options.analysis ? [el('tee', {}, NAMES.raw)] : stillsTail(options)),
         ],
         // With detection on, the one decode feeds both the stills and the analysis frames.
@@ -243,7 +297,7 @@ export function buildCameraPipeline(options: CameraPipelineOptions): CameraPipel
     : [
         [...head.nodes, ...decodeNodes(source, media.codec), el('tee', {}, NAMES.raw)],
         encoderChain(media),
-        ...encodedBranches(),
+        ...encodedBranches(options),
         [ref(NAMES.raw), leaky(1, 'stillq'), ...stillsTail(options)],
         ...(options.analysis
           ? [[ref(NAMES.raw), leaky(1, 'analysisq'), ...analysisTail(options, options.analysis)]]
@@ -255,6 +309,9 @@ export function buildCameraPipeline(options: CameraPipelineOptions): CameraPipel
       ...head.properties,
       { element: NAMES.udp, property: 'host', value: options.rtp.host },
       { element: NAMES.udp, property: 'port', value: options.rtp.port },
+      ...(options.segments
+        ? [{ element: NAMES.recording, property: 'location', value: segmentLocation(options.segments.dir) }]
+        : []),
     ],
     sourceCodec: media.codec,
     transcoded: !passthrough,

@@ -6,6 +6,7 @@ import {
   STALL_TIMEOUT_MS,
   type AnalysisSettings,
   type CameraSource,
+  type SegmentMessage,
   type ServerToWorker,
   type WorkerToServer,
 } from '../../media/protocol.js';
@@ -69,6 +70,8 @@ export interface CameraWorkerOptions {
   /** Detection on: where and how the worker sends its analysis frames. */
   analysis?: AnalysisSettings | undefined;
   onStill: (still: Still) => void;
+  /** A recording segment is complete in the RAM cache (only when the start message asked for segments). */
+  onSegment?: (segment: SegmentMessage) => void;
   /** First restart delay, doubled per failure up to maxBackoffMs. Defaults 1 s and 30 s. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -255,6 +258,9 @@ export class CameraWorker {
       case 'error':
         if (message.fatal) this.fail(message.code, message.message);
         else this.options.log.warn({ cameraId: this.options.cameraId, code: message.code }, message.message);
+        break;
+      case 'segment':
+        this.options.onSegment?.(message);
         break;
       case 'probe-result':
         break;

@@ -1,7 +1,13 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READY_TIMEOUT_MS, type CameraSource } from '../../media/protocol.js';
+import { samplePicture } from '../inference/fixtures.js';
+import { makePersonPicture } from '../support/clips.js';
 import { startRtspServer, type RtspServer } from '../support/rtsp-server.js';
+import { startSceneCamera } from '../support/scene-camera.js';
 import {
   assertWorkerBuilt,
   forkWorker,
@@ -154,6 +160,51 @@ describe('camera worker: RTSP', () => {
       rtp.close();
     }
   });
+
+  it('decodes a passed-through stream with no damaged picture when much of it changes at once', async () => {
+    // The scene camera: a still grey room where a person appears and leaves on command (several slices a
+    // frame). Outside the person's square every decoded picture must stay grey; a decoder fed the wrong form
+    // of the stream smears the change across the rest of the picture for seconds.
+    const photo = path.join(mkdtempSync(path.join(tmpdir(), 'vigil-scene-')), 'person.jpg');
+    await makePersonPicture(await samplePicture('samples.jpg'), photo);
+    const scene = await startSceneCamera([], photo);
+    const worker = fork();
+    const rtp = await startRtpListener();
+    try {
+      worker.send({
+        type: 'start',
+        cameraId: 22,
+        source: { kind: 'rtsp', url: scene.url('/scene'), transport: 'tcp', latencyMs: 200 },
+        rtp: { host: '127.0.0.1', port: rtp.port },
+        // Every decoded frame as a still, so a damaged one cannot slip between two samples.
+        stills: { fps: 15, maxWidth: 640, quality: 90 },
+      });
+      expect(await worker.waitFor('ready', READY_TIMEOUT_MS)).toMatchObject({ transcoded: false });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      for (let i = 0; i < 5; i++) {
+        await scene.set(true);
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
+        await scene.set(false);
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
+      }
+      const pictures = worker.messages.flatMap((m) => (m.type === 'still' ? [m.jpeg] : []));
+      expect(pictures.length).toBeGreaterThan(60);
+      const damaged: number[] = [];
+      for (const [index, jpeg] of pictures.entries()) {
+        const rgba = await jpegToRgba(jpeg);
+        // 640 × 360; the person covers x 240–480, y 60–300: look at the bands above and below it.
+        let off = 0;
+        for (const y of [4, 20, 40, 320, 340, 356])
+          for (let x = 0; x < 640; x += 8) if (Math.abs((rgba[(y * 640 + x) * 4 + 1] ?? 0) - 128) > 24) off++;
+        if (off > 8) damaged.push(index);
+      }
+      expect(damaged).toEqual([]);
+    } finally {
+      worker.kill();
+      rtp.close();
+      scene.stop();
+    }
+  }, 45_000);
 
   it('transcodes H.265 to H.264', async () => {
     const rtp = await startRtpListener();

@@ -12,7 +12,7 @@ export interface SceneCamera {
   stop(): void;
 }
 
-/** Starts bench/scene-camera.py (inside the test host, through its exec prefix) and waits for its port. */
+/** Starts tests/support/scene-camera.py (inside the test host, through its exec prefix) and waits for its port. */
 export async function startSceneCamera(prefix: readonly string[], photo: string): Promise<SceneCamera> {
   const [command, ...args] = [...prefix, '/usr/bin/python3', SCRIPT];
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -42,7 +42,7 @@ export async function startSceneCamera(prefix: readonly string[], photo: string)
         waiters.push(resolve);
         child.stdin.write(visible ? 'show\n' : 'hide\n');
       }),
-    pid: child.pid!,
+    pid: child.pid ?? 0,
     stop: () => child.stdin.end(),
   };
 }

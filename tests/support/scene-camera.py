@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The detection bench's camera: gst-rtsp-server (python3-gi) with two mounts, 640x360 at 15 fps, H.264.
+"""A scene camera for the detection bench and the decoder test: gst-rtsp-server (python3-gi), two mounts, 640x360, 15 fps, H.264.
 
   /scene  a still grey room; a person (the photo named in the config) appears and leaves on command
   /busy   a ball that never stops moving (every analysed frame has motion: the detector's worst case)
