@@ -58,3 +58,33 @@ export function countKeyframes(ts: Uint8Array): number {
   for (const pid of [...units.keys()]) finish(pid);
   return keyframes;
 }
+
+/**
+ * The span of an MPEG-TS file's video, from the PTS of its PES packets (90 kHz): first and last presentation
+ * times and the number of pictures, or null when it holds none. A file cut short is read up to where it is
+ * whole. Used to index a segment whose worker never reported it (the reconcile pass after a crash).
+ */
+export function videoSpan(ts: Uint8Array): { firstPts: number; lastPts: number; pictures: number } | null {
+  let firstPts: number | null = null;
+  let lastPts = 0;
+  let pictures = 0;
+  for (let at = 0; at + PACKET_SIZE <= ts.length; at += PACKET_SIZE) {
+    const packet = ts.subarray(at, at + PACKET_SIZE);
+    if (packet[0] !== SYNC_BYTE) break;
+    if (((packet[1] ?? 0) & 0x40) === 0) continue;
+    const control = ((packet[3] ?? 0) >> 4) & 0x3;
+    let start = 4;
+    if ((control & 0x2) !== 0) start += 1 + (packet[4] ?? 0);
+    if ((control & 0x1) === 0 || start >= PACKET_SIZE) continue;
+    const payload = packet.subarray(start);
+    // PTS present (PTS_DTS_flags' high bit): 33 bits over five bytes, markers between (§2.4.3.7).
+    if (!isVideoPesStart(payload) || ((payload[7] ?? 0) & 0x80) === 0 || payload.length < 14) continue;
+    const b = (i: number) => payload[9 + i] ?? 0;
+    const pts =
+      ((b(0) >> 1) & 0x07) * 2 ** 30 + (b(1) << 22) + ((b(2) >> 1) << 15) + (b(3) << 7) + (b(4) >> 1);
+    firstPts ??= pts;
+    lastPts = pts;
+    pictures += 1;
+  }
+  return firstPts === null ? null : { firstPts, lastPts, pictures };
+}

@@ -25,6 +25,7 @@ import type { JanusService } from './live/janus/janus.service.js';
 import { camerasRoutes } from './cameras/cameras.routes.js';
 import { cameraStillsRoutes } from './cameras/camera-stills.routes.js';
 import { cameraDetectionRoutes } from './cameras/camera-detection.routes.js';
+import { cameraRecordingRoutes } from './cameras/camera-recording.routes.js';
 import { setupRoutes } from './setup/setup.routes.js';
 import type { TlsMaterial } from './tls.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -37,6 +38,7 @@ import { wsRoutes } from './ws/ws.routes.js';
 import { eventsRoutes } from './events/events.routes.js';
 import { facesRoutes } from './faces/faces.routes.js';
 import { detectorsRoutes } from './detection/detectors.routes.js';
+import { recordingsRoutes } from './recordings/recordings.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -137,6 +139,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     services.hub.closeAll();
     services.uploads.close();
     await services.fleet?.stopAll();
+    // Copies to the vault under way finish before the vault closes.
+    await services.recorder?.flush();
     await services.detection?.stop();
     await media?.janus.close();
     services.vault.close();
@@ -171,6 +175,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     camerasRoutes,
     cameraStillsRoutes,
     cameraDetectionRoutes,
+    cameraRecordingRoutes,
     vaultRoutes,
     filesRoutes,
     downloadRoutes,
@@ -178,6 +183,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     eventsRoutes,
     detectorsRoutes,
     facesRoutes,
+    recordingsRoutes,
   ]) {
     await app.register(plugin, { services });
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,12 @@ export interface Config {
    * default 1 so the camera, Janus and the server keep a core).
    */
   readonly detection: { readonly enabled: boolean; readonly modelsDir: string; readonly threads: number };
+  /**
+   * Recording's RAM cache (the pre-roll ring of segments). Env VIGIL_CACHE_DIR, default a folder of this data
+   * dir's own under /dev/shm. It must be a tmpfs (footage never touches a persistent disk outside the vault);
+   * VIGIL_ALLOW_PERSISTENT_CACHE=1 allows another filesystem on a development machine.
+   */
+  readonly recording: { readonly cacheDir: string; readonly allowPersistentCache: boolean };
   /** The encrypted volume, or the development stand-in. */
   readonly vault: VaultConfig;
   /** File uploads. Env VIGIL_UPLOAD_MAX_BYTES (per upload, default 64 GiB), VIGIL_UPLOAD_EXPIRY_HOURS (partial uploads, default 24). */
@@ -213,6 +220,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     threads: int('VIGIL_INFERENCE_THREADS', 1, 1, 16),
   });
 
+  const recording = Object.freeze({
+    cacheDir: path.resolve(
+      cwd,
+      text('VIGIL_CACHE_DIR') ??
+        path.join('/dev/shm', `vigil-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`),
+    ),
+    allowPersistentCache: text('VIGIL_ALLOW_PERSISTENT_CACHE') === '1',
+  });
+
   const vault = parseVault(text, int, problems, cwd, dataDir);
   const uploads = Object.freeze({
     maxBytes: int('VIGIL_UPLOAD_MAX_BYTES', 64 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
@@ -235,6 +251,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     webrtc,
     media: mediaRaw !== 'off',
     detection,
+    recording,
     vault,
     uploads,
   });

@@ -25,12 +25,19 @@ import { createWsHub, type WsHub } from './ws/ws-hub.js';
 import { createEventsService, type EventsService } from './events/events.service.js';
 import { createFacesService, type FacesService } from './faces/faces.service.js';
 import { createInferenceSupervisor, type InferenceSupervisor } from './detection/inference-supervisor.js';
+import { openRamCache } from './recordings/ram-cache.js';
+import { createRecorder, type Recorder } from './recordings/recorder.js';
 import { createDetectorsService, type DetectorsService } from './detection/detectors.service.js';
 import { KNOWN_LABELS } from './detection/detection-settings.js';
 import {
   createCameraDetectionService,
   type CameraDetectionService,
 } from './cameras/camera-detection.service.js';
+import {
+  createCameraRecordingService,
+  type CameraRecordingService,
+} from './cameras/camera-recording.service.js';
+import { createRecordingsService, type RecordingsService } from './recordings/recordings.service.js';
 import path from 'node:path';
 
 /** Everything the routes use, built once from explicit dependencies. */
@@ -48,18 +55,24 @@ export interface Services {
   cameras: CamerasService;
   /** Per-camera detection settings (GET/PUT /api/cameras/:id/detection). */
   cameraDetection: CameraDetectionService;
+  /** Per-camera recording settings (GET/PUT /api/cameras/:id/recording). */
+  cameraRecording: CameraRecordingService;
   /** Running camera workers; null when media is off (tests that do not ask for it). */
   fleet: CameraFleet | null;
   vault: VaultService;
   files: FilesService;
   uploads: UploadsService;
   events: EventsService;
+  /** Keeps what each camera's recording mode asks for on the vault; null when media is off. */
+  recorder: Recorder | null;
   /** The inference worker's supervisor; null when media or detection is off. */
   detection: InferenceSupervisor | null;
   /** Object detectors: the built-in one, uploads, and which one the worker runs. */
   detectors: DetectorsService;
   /** Enrolled people and the faces seen in events (face recognition). */
   faces: FacesService;
+  /** The recordings index and segment files in the vault (reading; the recorder writes). */
+  recordings: RecordingsService;
 }
 
 /** The LUKS volume through the privileged helper, or the development directory (VIGIL_VAULT=dir:). */
@@ -123,6 +136,17 @@ export function createServices(deps: {
   const media = deps.media ?? null;
   const vault = createVaultService({ backend: vaultBackend(config), hub, audit, log, now });
   const events = createEventsService({ vault, hub, log, now });
+  // Recording needs cameras: the RAM cache is checked (a tmpfs) and cleared only when media runs.
+  const recorder = media
+    ? createRecorder({
+        cache: openRamCache(config.recording.cacheDir, {
+          allowPersistent: config.recording.allowPersistentCache,
+        }),
+        vault,
+        log,
+      })
+    : null;
+  if (recorder) events.onEvent((phase, event) => recorder.onEvent(phase, event));
   const inferencePath = media?.inferencePath ?? deps.inferencePath ?? null;
   const detection =
     inferencePath !== null && config.detection.enabled
@@ -132,7 +156,11 @@ export function createServices(deps: {
           threads: config.detection.threads,
           runDir: path.join(config.dataDir, 'run'),
           log,
-          onMessage: (message) => events.handle(message),
+          onMessage: (message) => {
+            events.handle(message);
+            if (message.type === 'detections' && message.motion)
+              recorder?.onMotion(message.cameraId, message.capturedAt);
+          },
           onGone: () => events.endOpen(),
         })
       : null;
@@ -146,6 +174,7 @@ export function createServices(deps: {
           socket: detection.socket,
           onCameras: (analyses) => detection.setCameras(analyses),
         },
+        recorder,
       })
     : null;
   const cameras = createCamerasService({
@@ -171,7 +200,9 @@ export function createServices(deps: {
     now,
     knownLabels: () => [...new Set([...KNOWN_LABELS, ...(detectors.activeLabels() ?? [])])],
   });
+  const cameraRecording = createCameraRecordingService({ db, audit, fleet, now });
   const faces = createFacesService({ vault, events, detection, log, now });
+  const recordings = createRecordingsService({ db, vault, events });
   const files = createFilesService({ vault, hub, now });
   const uploads = createUploadsService({ vault, files, config: config.uploads, log, now });
   return {
@@ -187,6 +218,7 @@ export function createServices(deps: {
     hub,
     cameras,
     cameraDetection,
+    cameraRecording,
     fleet,
     vault,
     files,
@@ -195,5 +227,7 @@ export function createServices(deps: {
     detection,
     detectors,
     faces,
+    recordings,
+    recorder,
   };
 }

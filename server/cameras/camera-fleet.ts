@@ -3,6 +3,8 @@ import { CameraWorker, type CameraRuntime, type Still } from './camera-worker.js
 import { workerSource } from './camera-source.js';
 import type { CameraRow } from './cameras.repository.js';
 import type { CameraAnalysis } from '../../inference/protocol.js';
+import type { Recorder, RecordingStatus } from '../recordings/recorder.js';
+import { readRecordingSettings } from '../recordings/recording-settings.js';
 import {
   readDetectionSettings,
   toAnalysisSettings,
@@ -29,6 +31,8 @@ export interface CameraFleetOptions {
     socket: string;
     onCameras: (cameras: CameraAnalysis[]) => void;
   } | null;
+  /** Recording: the recorder that takes each camera's segments. Null when media runs without it. */
+  recorder?: Recorder | null;
 }
 
 type StillListener = (still: Still) => void;
@@ -70,7 +74,18 @@ export function createCameraFleet(options: CameraFleetOptions) {
       const analysis = detection && settings ? toAnalysisSettings(detection.socket, settings) : undefined;
       // Only what the camera worker itself uses restarts it (its source, and the analysis frames' rate and
       // size); labels, thresholds, zones and masks reach the inference worker without cutting the picture.
-      const sourceKey = JSON.stringify({ source, analysis: analysis ?? null });
+      const recorder = options.recorder ?? null;
+      const recording = recorder ? readRecordingSettings(row.recording_settings) : null;
+      const records = recording !== null && recording.mode !== 'off';
+      // The mode and the pre/post-roll apply at once; only turning recording on or off and a new segment
+      // length restart the worker.
+      const sourceKey = JSON.stringify({
+        source,
+        analysis: analysis ?? null,
+        segments: records ? recording.segmentSeconds : null,
+      });
+      if (recording && records) recorder?.configure(row.id, recording);
+      else recorder?.removeCamera(row.id);
       if (workers.get(row.id)?.sourceKey === sourceKey) {
         if (settings) detectWith(toCameraAnalysis(row.id, settings));
         return;
@@ -84,6 +99,15 @@ export function createCameraFleet(options: CameraFleetOptions) {
         ingestPort: async () => (await options.ingest.ensureMountpoint(row.id)).rtpPort,
         stills: stillsConfig,
         analysis,
+        segments:
+          recorder && recording && records
+            ? {
+                seconds: recording.segmentSeconds,
+                session: () => recorder.startSession(row.id),
+                onSegment: (dir, segment) => recorder.onSegment(row.id, dir, segment),
+                onSessionEnd: (dir) => recorder.endSession(row.id, dir),
+              }
+            : undefined,
         onStill: (still) => {
           stills.set(row.id, still);
           for (const listener of listeners.get(row.id) ?? []) listener(still);
@@ -97,6 +121,7 @@ export function createCameraFleet(options: CameraFleetOptions) {
 
     remove: async (cameraId: number): Promise<void> => {
       await stop(cameraId);
+      options.recorder?.removeCamera(cameraId);
       await options.ingest.removeMountpoint(cameraId);
     },
 
@@ -110,6 +135,15 @@ export function createCameraFleet(options: CameraFleetOptions) {
     },
 
     runtime: (cameraId: number): CameraRuntime | undefined => workers.get(cameraId)?.worker.runtime,
+
+    /** What the recorder does with the camera (its mode from the row; off when it is not running). */
+    recording: (row: CameraRow): RecordingStatus => {
+      const mode = readRecordingSettings(row.recording_settings).mode;
+      const running = row.enabled === 1 && workers.has(row.id);
+      return options.recorder && running
+        ? options.recorder.status(row.id, mode)
+        : { mode, state: 'off', reason: null, lastKeptAt: null };
+    },
 
     latestStill: (cameraId: number): Still | undefined => stills.get(cameraId),
 

@@ -1,5 +1,6 @@
 import { idleRuntime, type CameraRuntime } from './camera-worker.js';
 import type { CameraRow } from './cameras.repository.js';
+import type { RecordingStatus } from '../recordings/recorder.js';
 
 /** A camera as the API shows it: never its credentials, only whether it has some. */
 export interface CameraView {
@@ -14,6 +15,7 @@ export interface CameraView {
   detect: boolean;
   /** Frames sent to and dropped for the inference worker over the last second; null while detection is off. */
   analysis: { sent: number; dropped: number } | null;
+  recording: RecordingStatus;
   options: {
     width: number | null;
     height: number | null;
@@ -35,7 +37,11 @@ export interface CameraView {
   updatedAt: string;
 }
 
-export function toCameraView(row: CameraRow, runtime: CameraRuntime | undefined): CameraView {
+export function toCameraView(
+  row: CameraRow,
+  runtime: CameraRuntime | undefined,
+  recording: RecordingStatus,
+): CameraView {
   const live = runtime ?? idleRuntime(row.enabled === 1 ? 'offline' : 'disabled');
   return {
     id: row.id,
@@ -48,6 +54,7 @@ export function toCameraView(row: CameraRow, runtime: CameraRuntime | undefined)
     enabled: row.enabled === 1,
     detect: row.detect === 1,
     analysis: live.analysis,
+    recording,
     options: {
       width: row.width,
       height: row.height,

@@ -70,12 +70,22 @@ export interface CameraWorkerOptions {
   /** Detection on: where and how the worker sends its analysis frames. */
   analysis?: AnalysisSettings | undefined;
   onStill: (still: Still) => void;
-  /** A recording segment is complete in the RAM cache (only when the start message asked for segments). */
-  onSegment?: (segment: SegmentMessage) => void;
+  /** Recording on: each run of the worker writes its segments into a fresh RAM-cache directory. */
+  segments?: SegmentsOptions | undefined;
   /** First restart delay, doubled per failure up to maxBackoffMs. Defaults 1 s and 30 s. */
   backoffMs?: number;
   maxBackoffMs?: number;
   now?: () => number;
+}
+
+export interface SegmentsOptions {
+  seconds: number;
+  /** A new directory for one run, or null when the camera does not record (now). */
+  session: () => string | null;
+  /** A run closed a segment in its directory. */
+  onSegment: (dir: string, segment: SegmentMessage) => void;
+  /** A run ended (the worker exited): what it left unreported in its directory may go. */
+  onSessionEnd: (dir: string) => void;
 }
 
 /** Problems that will not cure themselves by retrying quickly: shown as `error` rather than `offline`. */
@@ -177,11 +187,18 @@ export class CameraWorker {
     child.stderr?.on('data', (chunk: Buffer) => {
       log.debug({ cameraId, worker: this.scrub(chunk.toString()).slice(0, 2000) }, 'camera worker stderr');
     });
+    const segments = this.options.segments;
+    const segmentDir = segments?.session() ?? null;
     child.on('message', (message: WorkerToServer) => {
       if (message.type === 'ready') readyAt = this.now();
+      if (message.type === 'segment') {
+        if (segmentDir !== null) segments?.onSegment(segmentDir, message);
+        return;
+      }
       this.onMessage(message);
     });
     child.once('exit', (code, signal) => {
+      if (segmentDir !== null) segments?.onSessionEnd(segmentDir);
       clearInterval(this.watchdog);
       if (this.child === child) this.child = null;
       if (this.stopped) return;
@@ -202,6 +219,9 @@ export class CameraWorker {
       rtp: { host: '127.0.0.1', port },
       stills: this.options.stills,
       ...(this.options.analysis ? { analysis: this.options.analysis } : {}),
+      ...(segments && segmentDir !== null
+        ? { segments: { dir: segmentDir, seconds: segments.seconds } }
+        : {}),
     });
     clearInterval(this.watchdog);
     this.watchdog = setInterval(() => {
@@ -260,7 +280,6 @@ export class CameraWorker {
         else this.options.log.warn({ cameraId: this.options.cameraId, code: message.code }, message.message);
         break;
       case 'segment':
-        this.options.onSegment?.(message);
         break;
       case 'probe-result':
         break;

@@ -82,6 +82,27 @@ export const CameraSchema = Type.Object({
       { description: 'Frames sent to and dropped for detection, last second' },
     ),
   ),
+  recording: Type.Object(
+    {
+      mode: Type.Union([
+        Type.Literal('off'),
+        Type.Literal('events'),
+        Type.Literal('motion'),
+        Type.Literal('continuous'),
+      ]),
+      state: Type.Union(
+        [Type.Literal('off'), Type.Literal('standby'), Type.Literal('recording'), Type.Literal('paused')],
+        {
+          description:
+            'standby: waiting for an event or motion; recording: keeping footage now; paused: nothing is kept ' +
+            '(reason) while the last seconds go on in RAM',
+        },
+      ),
+      reason: Nullable(Type.Literal('vault-locked')),
+      lastKeptAt: Nullable(Type.Integer({ description: 'When footage was last kept (epoch ms)' })),
+    },
+    { description: 'What the recorder does with this camera now' },
+  ),
   options: Type.Object({
     width: Nullable(Type.Integer()),
     height: Nullable(Type.Integer()),

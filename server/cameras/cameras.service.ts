@@ -8,6 +8,10 @@ import type { CameraProber, ProbeResult } from './camera-probe.js';
 import { checkCameraSource, workerSource, type CameraSourceInput } from './camera-source.js';
 import { toCameraView, type CameraView } from './camera-views.js';
 import { createCamerasRepository, type CameraRow } from './cameras.repository.js';
+import type { RecordingStatus } from '../recordings/recorder.js';
+
+/** Without media nothing records. */
+const OFF_RECORDING: RecordingStatus = { mode: 'off', state: 'off', reason: null, lastKeptAt: null };
 
 export interface CameraInput extends Omit<CameraSourceInput, 'kind'> {
   name: string;
@@ -33,7 +37,8 @@ export function createCamerasService(deps: {
   const { audit, mediaDir, fleet, prober, now } = deps;
   const cameras = createCamerasRepository(deps.db);
   const removedListeners = new Set<(cameraId: number) => void>();
-  const view = (row: CameraRow): CameraView => toCameraView(row, fleet?.runtime(row.id));
+  const view = (row: CameraRow): CameraView =>
+    toCameraView(row, fleet?.runtime(row.id), fleet?.recording(row) ?? OFF_RECORDING);
   const record = (actor: Actor, action: string, detail: string) =>
     audit.record({ action, userId: actor.user.userId, username: actor.user.username, ip: actor.ip, detail });
   const existing = async (id: number) => {
@@ -128,6 +133,7 @@ export function createCamerasService(deps: {
         enabled: 1,
         detect: 0,
         detection_settings: null,
+        recording_settings: null,
         created_at: at,
         updated_at: at,
       };

@@ -61,6 +61,8 @@ export interface CamerasTable {
   detect: Generated<number>;
   /** The camera's detection settings as JSON (server/detection/detection-settings.schemas.ts); null: defaults. */
   detection_settings: string | null;
+  /** The camera's recording settings as JSON (server/recordings/recording-settings.ts); null: defaults. */
+  recording_settings: string | null;
   /** Capture hints (v4l2, test). */
   width: number | null;
   height: number | null;

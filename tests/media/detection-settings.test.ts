@@ -40,6 +40,7 @@ const row = (id: number, changes: Partial<CameraRow>): CameraRow => ({
   enabled: 1,
   detect: 1,
   detection_settings: null,
+  recording_settings: null,
   width: null,
   height: null,
   fps: null,

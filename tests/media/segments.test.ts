@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READY_TIMEOUT_MS, type CameraSource, type SegmentMessage } from '../../media/protocol.js';
 import { isKeyframe } from '../../media/stats.js';
 import { decodeStamp } from '../../media/test-pattern/stamp.js';
 import { startRtspServer, type RtspServer } from '../support/rtsp-server.js';
+import { decodeSegment, type Decoded } from '../support/ts-segments.js';
 import {
   assertWorkerBuilt,
   forkWorker,
@@ -21,59 +20,6 @@ import {
 const WIDTH = 320;
 const HEIGHT = 240;
 const FPS = 15;
-const FRAME_BYTES = WIDTH * HEIGHT * 4;
-
-interface Decoded {
-  /** gst-launch's exit code. */
-  code: number | null;
-  /** Pictures avdec_h264 decoded whole (output-corrupt=false drops any it could not). */
-  frames: number;
-  /** The first decoded picture, RGBA. */
-  first: Buffer | null;
-  /** The H.264 byte stream as tsdemux + h264parse took it out of the file. */
-  elementary: Buffer;
-  stderr: string;
-}
-
-/** Demuxes and decodes a segment file with GStreamer: the file on stdin, RGBA on stdout, the H.264 on fd 3. */
-function decodeSegment(file: string): Promise<Decoded> {
-  const input = openSync(file, 'r');
-  const child = spawn(
-    'gst-launch-1.0',
-    [
-      '-q',
-      ...['fdsrc', 'fd=0', '!', 'tsdemux', '!', 'h264parse', '!'],
-      ...['video/x-h264,stream-format=byte-stream,alignment=au', '!', 'tee', 'name=t'],
-      ...['t.', '!', 'queue', '!', 'fdsink', 'fd=3'],
-      // Frame threads: libav's slice threads can emit part-decoded pictures of x264's several-slice frames.
-      ...['t.', '!', 'queue', '!', 'avdec_h264', 'output-corrupt=false', 'thread-type=frame', '!'],
-      ...['videoconvert', '!', 'video/x-raw,format=RGBA', '!', 'fdsink', 'fd=1'],
-    ],
-    { stdio: [input, 'pipe', 'pipe', 'pipe'] },
-  );
-  closeSync(input);
-  const collect = (stream: Readable | null | undefined): Buffer[] => {
-    const chunks: Buffer[] = [];
-    stream?.on('data', (chunk: Buffer) => chunks.push(chunk));
-    return chunks;
-  };
-  const pictures = collect(child.stdout);
-  const elementary = collect(child.stdio[3] as Readable);
-  const stderr = collect(child.stderr);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const rgba = Buffer.concat(pictures);
-      resolve({
-        code,
-        frames: Math.floor(rgba.length / FRAME_BYTES),
-        first: rgba.length >= FRAME_BYTES ? rgba.subarray(0, FRAME_BYTES) : null,
-        elementary: Buffer.concat(elementary),
-        stderr: Buffer.concat(stderr).toString(),
-      });
-    });
-  });
-}
 
 const segmentsOf = (worker: WorkerHandle): SegmentMessage[] =>
   worker.messages.flatMap((m) => (m.type === 'segment' ? [m] : []));
@@ -89,7 +35,7 @@ function segmentDir(): { parent: string; dir: string } {
 /** Every reported file is whole: its size, a decode from its first frame (a keyframe) to its end, its length. */
 async function expectWholeSegment(segment: SegmentMessage): Promise<Decoded> {
   expect(statSync(segment.path).size).toBe(segment.bytes);
-  const decoded = await decodeSegment(segment.path);
+  const decoded = await decodeSegment(segment.path, WIDTH, HEIGHT);
   expect(decoded.code, decoded.stderr).toBe(0);
   expect(isKeyframe(decoded.elementary)).toBe(true);
   expect(Math.abs((decoded.frames * 1000) / FPS - segment.durationMs)).toBeLessThan(300);
@@ -213,7 +159,7 @@ describe('camera worker: recording segments', () => {
       .map((name) => path.join(dir, name))
       .filter((file) => !reported.has(file));
     expect(unfinished).toHaveLength(1);
-    const decoded = await decodeSegment(unfinished[0] ?? '');
+    const decoded = await decodeSegment(unfinished[0] ?? '', WIDTH, HEIGHT);
     console.info(
       `killed mid-segment: ${decoded.frames} frames decode from the unfinished file (exit ${decoded.code})`,
     );

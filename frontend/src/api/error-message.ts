@@ -108,6 +108,8 @@ const MESSAGES: { readonly [Code in KnownErrorCode]: MessageFor } = {
   DUPLICATE_ZONE_NAME: serverOr('Two zones have the same name: give each its own.'),
   INVALID_POLYGON: serverOr('A zone or mask encloses no area: move its corners apart.'),
   IDLE_FPS_ABOVE_FPS: 'The rate while nothing moves must not be above the rate while something moves.',
+  // The server's sentence says what is wrong with the span (backwards, or longer than it serves at once).
+  BAD_RANGE: serverOr('That stretch of time cannot be shown. Choose a shorter one.'),
   FACE_NAME_TAKEN: 'Someone already has that name. Choose another, or add the face to that person instead.',
   NO_FACE: 'No face was found in that photo. Use a sharp photo where the face is clearly visible.',
   BAD_IMAGE: 'That file could not be read as a JPEG photo.',

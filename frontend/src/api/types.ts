@@ -237,6 +237,8 @@ export type ServerErrorCode =
   | 'DUPLICATE_ZONE_NAME'
   | 'INVALID_POLYGON'
   | 'IDLE_FPS_ABOVE_FPS'
+  // Recordings.
+  | 'BAD_RANGE'
   // Faces.
   | 'FACE_NAME_TAKEN'
   | 'NO_FACE'

@@ -25,6 +25,7 @@ const camera = (patch: Partial<Camera> = {}): Camera => ({
   enabled: true,
   detect: false,
   analysis: null,
+  recording: { mode: 'off', state: 'off', reason: null, lastKeptAt: null },
   options: { width: null, height: null, fps: null, transport: 'tcp', latencyMs: 200 },
   status: 'live',
   problem: null,

@@ -107,6 +107,7 @@ export function pendingCamera(id: number): Camera {
     enabled: true,
     detect: false,
     analysis: null,
+    recording: { mode: 'off', state: 'off', reason: null, lastKeptAt: null },
     options: { width: null, height: null, fps: null, transport: 'tcp', latencyMs: 0 },
     status: 'starting',
     problem: null,

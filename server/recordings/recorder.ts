@@ -1,0 +1,302 @@
+/**
+ * The recorder: every recording camera's last seconds of segments live in a ring in the RAM cache (the
+ * pre-roll); what its mode keeps is copied onto the vault under recordings/<camera>/<YYYY-MM-DD>/, fsynced, and
+ * only then indexed in vault.db. `events` keeps [event start − pre-roll, event end + post-roll], `motion` the
+ * same around each moment of motion, `continuous` everything. While the vault is locked (or a safe lock is
+ * quiescing writers) nothing is persisted and the ring goes on in RAM; the next segment after unlock catches
+ * up on whatever of the ring the mode still keeps. One camera's copies run one at a time, in order.
+ */
+import type Sqlite from 'better-sqlite3';
+import type { FastifyBaseLogger } from 'fastify';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { SegmentMessage } from '../../media/protocol.js';
+import type { EventPhase, EventView } from '../events/events.service.js';
+import { writeFileDurably } from '../vault/durable-write.js';
+import type { VaultService } from '../vault/vault.service.js';
+import { KeepWindows } from './keep-windows.js';
+import type { RamCache } from './ram-cache.js';
+import type { RecordingMode, RecordingSettings } from './recording-settings.js';
+import { recordingsStoreOf } from './recordings.store.js';
+
+/** The ring never holds more than this much per camera, whatever the pre-roll asks (a 4K camera at 20 Mbit/s). */
+const RING_MAX_BYTES = 256 * 1024 ** 2;
+/** A moment of motion keeps this much around it, on top of the pre- and post-roll. */
+const MOTION_PULSE_MS = 1_000;
+
+interface RingSegment {
+  file: string;
+  session: string;
+  sequence: number;
+  startedAt: number;
+  endedAt: number;
+  bytes: number;
+  keyframes: number;
+  kept: boolean;
+  copying: boolean;
+}
+
+interface CameraState {
+  settings: RecordingSettings;
+  ring: RingSegment[];
+  windows: KeepWindows;
+  /** The copy queue: each copy waits for the one before. */
+  chain: Promise<void>;
+  sessions: Set<string>;
+  lastKeptAt: number | null;
+}
+
+export type RecordingState = 'off' | 'standby' | 'recording' | 'paused';
+
+export interface RecordingStatus {
+  mode: RecordingMode;
+  /** standby: waiting for an event or motion; recording: keeping footage now; paused: the vault is locked. */
+  state: RecordingState;
+  /** Why it is paused (shown on the camera and its live tile). */
+  reason: 'vault-locked' | null;
+  lastKeptAt: number | null;
+}
+
+const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+export function createRecorder(deps: {
+  cache: RamCache;
+  vault: VaultService;
+  log: FastifyBaseLogger;
+  now?: () => number;
+}) {
+  const { cache, vault, log } = deps;
+  const now = deps.now ?? Date.now;
+  const cameras = new Map<number, CameraState>();
+  let paused = false;
+
+  const storeNow = () => {
+    const db: Sqlite.Database | null = vault.database();
+    return db && !paused ? recordingsStoreOf(db) : null;
+  };
+
+  const wanted = (camera: CameraState, segment: RingSegment): boolean =>
+    camera.settings.mode === 'continuous' ||
+    camera.windows.covering(segment.startedAt, segment.endedAt).length > 0;
+
+  async function copy(cameraId: number, camera: CameraState, segment: RingSegment): Promise<void> {
+    const store = storeNow();
+    if (!store || segment.kept) return;
+    const name = `${segment.startedAt}-${segment.session}-${segment.sequence}.ts`;
+    const relative = path.posix.join('recordings', String(cameraId), dayOf(segment.startedAt), name);
+    try {
+      const bytes = await readFile(segment.file);
+      await writeFileDurably(vault.guard, path.join(vault.mountPoint, relative), bytes);
+      // The vault may have locked while the file was written: then the row waits for the reconcile pass.
+      const after = storeNow();
+      if (!after) return;
+      const eventIds = camera.windows
+        .covering(segment.startedAt, segment.endedAt)
+        .flatMap((w) => (w.eventId === null ? [] : [w.eventId]));
+      after.insert({
+        cameraId,
+        startedAt: segment.startedAt,
+        endedAt: segment.endedAt,
+        bytes: bytes.length,
+        keyframes: segment.keyframes,
+        path: relative,
+        eventIds,
+      });
+      segment.kept = true;
+      camera.lastKeptAt = now();
+    } catch (error) {
+      log.error({ err: error, cameraId, segment: relative }, 'a recording segment could not be kept');
+    }
+  }
+
+  /** Queues a copy of every ring segment the mode keeps and the vault does not have yet. */
+  function catchUp(cameraId: number, camera: CameraState): void {
+    if (!storeNow()) return;
+    for (const segment of camera.ring) {
+      if (segment.kept || segment.copying || !wanted(camera, segment)) continue;
+      segment.copying = true;
+      camera.chain = camera.chain
+        .then(() => copy(cameraId, camera, segment))
+        .finally(() => {
+          segment.copying = false;
+        });
+    }
+  }
+
+  /** Drops what no future event can need: older than the pre-roll (and a segment of slack), or over the cap. */
+  function trim(camera: CameraState): void {
+    const newest = camera.ring.at(-1);
+    if (!newest) return;
+    const slack = 2 * camera.settings.segmentSeconds * 1000;
+    const horizon = newest.endedAt - camera.settings.preRollSeconds * 1000 - slack;
+    let bytes = camera.ring.reduce((sum, s) => sum + s.bytes, 0);
+    while (camera.ring.length > 1) {
+      const oldest = camera.ring[0];
+      if (!oldest || oldest.copying || (oldest.endedAt >= horizon && bytes <= RING_MAX_BYTES)) break;
+      camera.ring.shift();
+      bytes -= oldest.bytes;
+      void rm(oldest.file, { force: true });
+    }
+    camera.windows.prune(horizon);
+  }
+
+  const stateOf = (cameraId: number): CameraState | undefined => cameras.get(cameraId);
+
+  /** The camera stopped recording (mode off, deleted): its ring and session folders go once copies finish. */
+  function removeCamera(cameraId: number): void {
+    const camera = cameras.get(cameraId);
+    if (!camera) return;
+    cameras.delete(cameraId);
+    void camera.chain.then(() => {
+      for (const dir of camera.sessions) cache.dropSession(dir);
+      for (const segment of camera.ring) void rm(segment.file, { force: true });
+    });
+  }
+
+  vault.writers.register({
+    name: 'recorder',
+    quiesce: async () => {
+      paused = true;
+      await Promise.allSettled([...cameras.values()].map((c) => c.chain));
+    },
+    resume: () => {
+      paused = false;
+    },
+  });
+
+  return {
+    /** A camera records with these settings (new or changed: the mode and rolls apply from now). */
+    configure(cameraId: number, settings: RecordingSettings): void {
+      if (settings.mode === 'off') {
+        removeCamera(cameraId);
+        return;
+      }
+      const camera = cameras.get(cameraId);
+      if (camera) camera.settings = settings;
+      else
+        cameras.set(cameraId, {
+          settings,
+          ring: [],
+          windows: new KeepWindows(),
+          chain: Promise.resolve(),
+          sessions: new Set(),
+          lastKeptAt: null,
+        });
+    },
+
+    /** A camera worker run starts: a fresh directory for its segments, or null when the camera does not record. */
+    startSession(cameraId: number): string | null {
+      const camera = cameras.get(cameraId);
+      if (!camera) return null;
+      const dir = cache.sessionDir(cameraId);
+      camera.sessions.add(dir);
+      return dir;
+    },
+
+    /** A worker closed a segment in `dir` (its session). */
+    onSegment(cameraId: number, dir: string, message: SegmentMessage): void {
+      const camera = stateOf(cameraId);
+      if (!camera || !camera.sessions.has(dir) || path.dirname(message.path) !== dir) {
+        void rm(message.path, { force: true });
+        return;
+      }
+      camera.ring.push({
+        file: message.path,
+        session: path.basename(dir),
+        sequence: message.sequence,
+        startedAt: message.startedAt,
+        endedAt: message.startedAt + message.durationMs,
+        bytes: message.bytes,
+        keyframes: message.keyframes,
+        kept: false,
+        copying: false,
+      });
+      catchUp(cameraId, camera);
+      trim(camera);
+    },
+
+    /** The events bus: an event opens its camera's keep window, its end closes it after the post-roll. */
+    onEvent(phase: EventPhase, event: EventView): void {
+      const camera = stateOf(event.cameraId);
+      if (!camera || camera.settings.mode === 'off' || camera.settings.mode === 'continuous') {
+        if (camera && event.id !== null && phase === 'end') linkKept(event);
+        return;
+      }
+      const key = `event:${event.id ?? `${event.label}@${event.startedAt}`}`;
+      const { preRollSeconds, postRollSeconds } = camera.settings;
+      if (phase === 'end') camera.windows.close(key, (event.endedAt ?? now()) + postRollSeconds * 1000);
+      else camera.windows.open(key, event.startedAt - preRollSeconds * 1000, event.id);
+      catchUp(event.cameraId, camera);
+      if (phase === 'end' && event.id !== null) linkKept(event);
+    },
+
+    /** Motion seen on a camera at `at` (the inference worker's analysed frames): kept in `motion` mode. */
+    onMotion(cameraId: number, at: number): void {
+      const camera = stateOf(cameraId);
+      if (!camera || camera.settings.mode !== 'motion') return;
+      const { preRollSeconds, postRollSeconds } = camera.settings;
+      camera.windows.pulse(
+        'motion',
+        at - preRollSeconds * 1000,
+        at + MOTION_PULSE_MS + postRollSeconds * 1000,
+      );
+      catchUp(cameraId, camera);
+    },
+
+    /** A worker session ended (the worker exited or restarts): its open, unreported segment goes. */
+    endSession(cameraId: number, dir: string): void {
+      const camera = stateOf(cameraId);
+      camera?.sessions.delete(dir);
+      const inRing = new Set(camera?.ring.map((s) => s.file) ?? []);
+      void (async () => {
+        await camera?.chain;
+        // Segments still in the ring stay until trimmed; the rest of the folder (the open file) goes now.
+        if (![...inRing].some((file) => path.dirname(file) === dir)) cache.dropSession(dir);
+        else for (const file of await listFiles(dir)) if (!inRing.has(file)) void rm(file, { force: true });
+      })();
+    },
+
+    removeCamera,
+
+    status(cameraId: number, mode: RecordingMode): RecordingStatus {
+      const camera = stateOf(cameraId);
+      const lastKeptAt = camera?.lastKeptAt ?? null;
+      if (mode === 'off' || !camera) return { mode, state: 'off', reason: null, lastKeptAt };
+      if (!vault.database()) return { mode, state: 'paused', reason: 'vault-locked', lastKeptAt };
+      const newest = camera.ring.at(-1);
+      const keeping =
+        mode === 'continuous' ||
+        camera.windows.covering(now() - 1, newest ? Math.max(now(), newest.endedAt) : now()).length > 0;
+      return { mode, state: keeping ? 'recording' : 'standby', reason: null, lastKeptAt };
+    },
+
+    /** Waits for the copies under way (shutdown). */
+    async flush(): Promise<void> {
+      await Promise.allSettled([...cameras.values()].map((c) => c.chain));
+    },
+  };
+
+  /** An event that ended: link it to the segments already kept over its span (pre-roll, continuous mode). */
+  function linkKept(event: EventView): void {
+    const store = storeNow();
+    const camera = stateOf(event.cameraId);
+    if (!store || !camera || event.id === null) return;
+    const { preRollSeconds, postRollSeconds } = camera.settings;
+    const to = (event.endedAt ?? now()) + postRollSeconds * 1000;
+    void camera.chain.then(() => {
+      const later = storeNow();
+      if (later && event.id !== null)
+        later.linkEvent(event.id, event.cameraId, event.startedAt - preRollSeconds * 1000, to);
+    });
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).map((name) => path.join(dir, name));
+  } catch {
+    return [];
+  }
+}
+
+export type Recorder = ReturnType<typeof createRecorder>;
