@@ -139,8 +139,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     services.hub.closeAll();
     services.uploads.close();
     await services.fleet?.stopAll();
-    // Copies to the vault under way finish before the vault closes.
-    await services.recorder?.flush();
+    // Copies to the vault under way finish before the vault closes; the RAM cache is emptied.
+    await services.recorder?.close();
     await services.detection?.stop();
     await media?.janus.close();
     services.vault.close();

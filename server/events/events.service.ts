@@ -12,7 +12,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { InferenceToServer, TrackReport } from '../../inference/protocol.js';
 import { AppError, notFound } from '../errors.js';
 import type { VaultService } from '../vault/vault.service.js';
-import { writeFileDurably } from '../vault/durable-write.js';
+import { dayFolder, writeFileDurably } from '../vault/durable-write.js';
 import { vaultLocked } from '../vault/vault-guard.js';
 import type { WsHub } from '../ws/ws-hub.js';
 import {
@@ -57,8 +57,6 @@ const change = (track: TrackReport): EventChange => ({
   faces: track.faces.map(({ faceId, name, similarity, box }) => ({ faceId, name, similarity, box })),
   stationary: track.stationary,
 });
-
-const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
 
 export function createEventsService(deps: {
   vault: VaultService;
@@ -110,7 +108,7 @@ export function createEventsService(deps: {
 
   /** Keeps the JPEG under snapshots/<camera>/<day>/ (never half a file under its final name). */
   async function writeSnapshot(id: number, cameraId: number, at: number, jpeg: Uint8Array): Promise<string> {
-    const relative = path.join('snapshots', String(cameraId), dayOf(at), `${id}.jpg`);
+    const relative = path.join('snapshots', String(cameraId), dayFolder(at), `${id}.jpg`);
     await writeFileDurably(vault.guard, path.join(vault.mountPoint, relative), jpeg);
     return relative;
   }

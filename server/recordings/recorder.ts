@@ -12,7 +12,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SegmentMessage } from '../../media/protocol.js';
 import type { EventPhase, EventView } from '../events/events.service.js';
-import { writeFileDurably } from '../vault/durable-write.js';
+import { dayFolder, writeFileDurably } from '../vault/durable-write.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { KeepWindows } from './keep-windows.js';
 import type { RamCache } from './ram-cache.js';
@@ -57,7 +57,9 @@ export interface RecordingStatus {
   lastKeptAt: number | null;
 }
 
-const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
+/** The RAM-cache folders a camera has: its running sessions' and those of finished ones still in the ring. */
+const foldersOf = (camera: CameraState): Set<string> =>
+  new Set([...camera.sessions, ...camera.ring.map((s) => path.dirname(s.file))]);
 
 export function createRecorder(deps: {
   cache: RamCache;
@@ -83,7 +85,7 @@ export function createRecorder(deps: {
     const store = storeNow();
     if (!store || segment.kept) return;
     const name = `${segment.startedAt}-${segment.session}-${segment.sequence}.ts`;
-    const relative = path.posix.join('recordings', String(cameraId), dayOf(segment.startedAt), name);
+    const relative = path.posix.join('recordings', String(cameraId), dayFolder(segment.startedAt), name);
     try {
       const bytes = await readFile(segment.file);
       await writeFileDurably(vault.guard, path.join(vault.mountPoint, relative), bytes);
@@ -135,7 +137,11 @@ export function createRecorder(deps: {
       if (!oldest || oldest.copying || (oldest.endedAt >= horizon && bytes <= RING_MAX_BYTES)) break;
       camera.ring.shift();
       bytes -= oldest.bytes;
-      void rm(oldest.file, { force: true });
+      const dir = path.dirname(oldest.file);
+      // The last segment of a finished session takes its folder with it.
+      if (!camera.sessions.has(dir) && !camera.ring.some((s) => path.dirname(s.file) === dir))
+        cache.dropSession(dir);
+      else void rm(oldest.file, { force: true });
     }
     camera.windows.prune(horizon);
   }
@@ -148,8 +154,7 @@ export function createRecorder(deps: {
     if (!camera) return;
     cameras.delete(cameraId);
     void camera.chain.then(() => {
-      for (const dir of camera.sessions) cache.dropSession(dir);
-      for (const segment of camera.ring) void rm(segment.file, { force: true });
+      for (const dir of foldersOf(camera)) cache.dropSession(dir);
     });
   }
 
@@ -247,12 +252,17 @@ export function createRecorder(deps: {
     endSession(cameraId: number, dir: string): void {
       const camera = stateOf(cameraId);
       camera?.sessions.delete(dir);
-      const inRing = new Set(camera?.ring.map((s) => s.file) ?? []);
       void (async () => {
         await camera?.chain;
-        // Segments still in the ring stay until trimmed; the rest of the folder (the open file) goes now.
-        if (![...inRing].some((file) => path.dirname(file) === dir)) cache.dropSession(dir);
-        else for (const file of await listFiles(dir)) if (!inRing.has(file)) void rm(file, { force: true });
+        // The session's segments still in the ring stay until trimmed; anything else in its folder goes now.
+        const inRing = new Set(camera?.ring.map((s) => s.file) ?? []);
+        if (![...inRing].some((file) => path.dirname(file) === dir)) {
+          cache.dropSession(dir);
+          return;
+        }
+        const names = await readdir(dir).catch(() => []);
+        for (const name of names)
+          if (!inRing.has(path.join(dir, name))) await rm(path.join(dir, name), { force: true });
       })();
     },
 
@@ -270,9 +280,14 @@ export function createRecorder(deps: {
       return { mode, state: keeping ? 'recording' : 'standby', reason: null, lastKeptAt };
     },
 
-    /** Waits for the copies under way (shutdown). */
-    async flush(): Promise<void> {
+    /**
+     * Shutdown: waits for the copies under way, then empties the RAM cache of every camera's segments (RAM is
+     * not given back by a process exit, and what was not kept by now never will be).
+     */
+    async close(): Promise<void> {
       await Promise.allSettled([...cameras.values()].map((c) => c.chain));
+      for (const camera of cameras.values()) for (const dir of foldersOf(camera)) cache.dropSession(dir);
+      cameras.clear();
     },
   };
 
@@ -288,14 +303,6 @@ export function createRecorder(deps: {
       if (later && event.id !== null)
         later.linkEvent(event.id, event.cameraId, event.startedAt - preRollSeconds * 1000, to);
     });
-  }
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir)).map((name) => path.join(dir, name));
-  } catch {
-    return [];
   }
 }
 

@@ -16,13 +16,7 @@ export interface RecordingRecord {
   path: string;
 }
 
-export interface NewRecording {
-  cameraId: number;
-  startedAt: number;
-  endedAt: number;
-  bytes: number;
-  keyframes: number;
-  path: string;
+export interface NewRecording extends Omit<RecordingRecord, 'id'> {
   /** Events this segment shows (its time overlaps theirs). */
   eventIds: readonly number[];
 }
@@ -81,9 +75,6 @@ export function createRecordingsStore(db: Sqlite.Database, now: () => number = D
     `INSERT OR IGNORE INTO recording_events (recording_id, event_id)
      SELECT id, ? FROM recordings WHERE camera_id = ? AND ended_at > ? AND started_at < ?`,
   );
-  const totals = db.prepare(
-    'SELECT camera_id AS cameraId, COUNT(*) AS segments, COALESCE(SUM(bytes), 0) AS bytes FROM recordings GROUP BY camera_id',
-  );
   const removeRow = db.prepare('DELETE FROM recordings WHERE id = ?');
 
   const insert = db.transaction((recording: NewRecording): number => {
@@ -139,10 +130,6 @@ export function createRecordingsStore(db: Sqlite.Database, now: () => number = D
     /** The segments linked to an event (its clip), oldest first. */
     ofEvent(eventId: number): RecordingRecord[] {
       return (ofEvent.all(eventId) as Row[]).map(toRecord);
-    },
-
-    totals(): { cameraId: number; segments: number; bytes: number }[] {
-      return totals.all() as { cameraId: number; segments: number; bytes: number }[];
     },
 
     remove(id: number): void {

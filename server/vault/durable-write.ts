@@ -27,3 +27,8 @@ export async function writeFileDurably(guard: VaultGuard, target: string, bytes:
     throw error;
   });
 }
+
+/** The day folder (YYYY-MM-DD, UTC) an item made at `at` goes in: snapshots/<camera>/<day>/, recordings/<camera>/<day>/. */
+export function dayFolder(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}

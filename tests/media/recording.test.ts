@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeStamp } from '../../media/test-pattern/stamp.js';
@@ -63,8 +63,9 @@ describe('recording', () => {
     admin = (await t.userWithSession('admin')).cookie;
   });
 
+  let closed = false;
   afterAll(async () => {
-    await (t as TestApp | undefined)?.close();
+    if (!closed) await (t as TestApp | undefined)?.close();
     await netns?.destroy();
     rmSync(cache, { recursive: true, force: true });
   });
@@ -120,6 +121,9 @@ describe('recording', () => {
     );
     expect(outside).toEqual([]);
     await call('DELETE', `/api/cameras/${id}`);
+    // A deleted camera's ring leaves the RAM cache.
+    const folder = path.join(cache, 'segments', String(id));
+    expect(await until(() => !existsSync(folder) || readdirSync(folder).length === 0, 5_000)).toBe(true);
   });
 
   it('events: keeps the pre-roll before the event and the post-roll after it, and links the event', async () => {
@@ -195,5 +199,21 @@ describe('recording', () => {
       await eventually(async () => (await segments(id)).some((s) => s.endedAt > unlockedAt), 2_000 + 3_000),
     ).toBe(true);
     await call('DELETE', `/api/cameras/${id}`);
+  });
+
+  it('empties the RAM cache when the server stops (RAM is not given back by an exit)', async () => {
+    const id = await testCamera('Closing', 'events');
+    const folder = path.join(cache, 'segments', String(id));
+    const segmentFiles = () =>
+      existsSync(folder)
+        ? readdirSync(folder, { recursive: true }).filter((f) => String(f).endsWith('.ts'))
+        : [];
+    // Closed segments in the ring (pre-roll kept in RAM, no event to keep them for), besides the open one.
+    expect(await until(() => segmentFiles().length >= 3, 15_000)).toBe(true);
+    closed = true;
+    await t.close();
+    expect(
+      readdirSync(path.join(cache, 'segments'), { recursive: true }).filter((f) => String(f).endsWith('.ts')),
+    ).toEqual([]);
   });
 });

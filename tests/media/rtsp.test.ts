@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -165,7 +165,8 @@ describe('camera worker: RTSP', () => {
     // The scene camera: a still grey room where a person appears and leaves on command (several slices a
     // frame). Outside the person's square every decoded picture must stay grey; a decoder fed the wrong form
     // of the stream smears the change across the rest of the picture for seconds.
-    const photo = path.join(mkdtempSync(path.join(tmpdir(), 'vigil-scene-')), 'person.jpg');
+    const photoDir = mkdtempSync(path.join(tmpdir(), 'vigil-scene-'));
+    const photo = path.join(photoDir, 'person.jpg');
     await makePersonPicture(await samplePicture('samples.jpg'), photo);
     const scene = await startSceneCamera([], photo);
     const worker = fork();
@@ -203,6 +204,7 @@ describe('camera worker: RTSP', () => {
       worker.kill();
       rtp.close();
       scene.stop();
+      rmSync(photoDir, { recursive: true, force: true });
     }
   }, 45_000);
 

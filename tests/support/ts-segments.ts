@@ -25,8 +25,9 @@ export function decodeSegment(file: string, width: number, height: number): Prom
       ...['fdsrc', 'fd=0', '!', 'tsdemux', '!', 'h264parse', '!'],
       ...['video/x-h264,stream-format=byte-stream,alignment=au', '!', 'tee', 'name=t'],
       ...['t.', '!', 'queue', '!', 'fdsink', 'fd=3'],
-      // Frame threads: libav's slice threads can emit part-decoded pictures of x264's several-slice frames.
-      ...['t.', '!', 'queue', '!', 'avdec_h264', 'output-corrupt=false', 'thread-type=frame', '!'],
+      // The decoder gets its own parse, as in the camera worker: libav (GStreamer 1.22) damages several-slice
+      // pictures handed to it as byte-stream access units (media/pipelines/camera.ts).
+      ...['t.', '!', 'queue', '!', 'h264parse', '!', 'avdec_h264', 'output-corrupt=false', '!'],
       ...['videoconvert', '!', 'video/x-raw,format=RGBA', '!', 'fdsink', 'fd=1'],
     ],
     { stdio: [input, 'pipe', 'pipe', 'pipe'] },
