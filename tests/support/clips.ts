@@ -61,7 +61,9 @@ export async function makePeopleClip(file: string, photo: string, gap: number, s
     '!',
     'videoconvert',
     '!',
-    ...toMp4(file, ['x264enc', 'key-int-max=10']),
+    // Zero latency (no B-frames, no lookahead): x264's defaults after a concat wrote the photo's frames with one
+    // stuck DTS and no durations, a file that plays with a 3 s stall and breaks any muxer downstream.
+    ...toMp4(file, ['x264enc', 'key-int-max=10', 'tune=zerolatency']),
     'videotestsrc',
     'pattern=solid-color',
     'foreground-color=0xff808080',
