@@ -5,6 +5,9 @@ import type { MediaInfo } from './pipelines/sources.js';
 import { preflight } from './preflight.js';
 import type { CameraSource, MediaErrorCode } from './protocol.js';
 
+/** How long a sample may trail the bus's EOS (the pull runs on a pool thread of its own). */
+const EOS_GRACE_MS = 1_000;
+
 export type ProbeOutcome =
   { ok: true; info: MediaInfo } | { ok: false; code: MediaErrorCode; message: string };
 
@@ -60,7 +63,11 @@ export function startProbe(source: CameraSource, timeoutMs: number): Probe {
             const info = gstErrorInfo(message);
             finish({ ok: false, code: classifyGstError(info), message: describeGstError(info) });
           } else if (message.type === 'eos') {
-            finish({ ok: false, code: 'NO_VIDEO', message: 'the stream ended before any video' });
+            // A short file can reach EOS on the bus before the pull thread hands over the sample appsink still
+            // holds (appsink gives queued samples before EOS): wait a moment for it before calling it empty.
+            setTimeout(() => {
+              finish({ ok: false, code: 'NO_VIDEO', message: 'the stream ended before any video' });
+            }, EOS_GRACE_MS);
           } else if (
             message['name'] === 'GstMessageProgress' &&
             message['code'] === 'open' &&
