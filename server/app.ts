@@ -141,6 +141,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await services.fleet?.stopAll();
     // Copies to the vault under way finish before the vault closes; the RAM cache is emptied.
     await services.recorder?.close();
+    await services.retention.close();
     await services.detection?.stop();
     await media?.janus.close();
     services.vault.close();

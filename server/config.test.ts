@@ -133,4 +133,19 @@ describe('loadConfig', () => {
       expect(() => loadConfig(bad), JSON.stringify(bad)).toThrow(ConfigError);
     }
   });
+
+  it('reads recordings retention for the whole vault: a quota in GiB, MiB or % and a free-space floor', () => {
+    expect(loadConfig({}, '/srv/vigil').recording).toMatchObject({ quota: null, minFree: { share: 0.05 } });
+    expect(
+      loadConfig({ VIGIL_RECORDINGS_QUOTA: '500GiB', VIGIL_RECORDINGS_MIN_FREE: '800 MiB' }, '/srv/vigil')
+        .recording,
+    ).toMatchObject({ quota: { bytes: 500 * 1024 ** 3 }, minFree: { bytes: 800 * 1024 ** 2 } });
+    expect(loadConfig({ VIGIL_RECORDINGS_QUOTA: '80%' }, '/srv/vigil').recording.quota).toEqual({
+      share: 0.8,
+    });
+    for (const bad of ['lots', '0GiB', '100%', '-5GiB', '5TB']) {
+      expect(() => loadConfig({ VIGIL_RECORDINGS_QUOTA: bad }), bad).toThrow(/VIGIL_RECORDINGS_QUOTA/);
+      expect(() => loadConfig({ VIGIL_RECORDINGS_MIN_FREE: bad }), bad).toThrow(/VIGIL_RECORDINGS_MIN_FREE/);
+    }
+  });
 });

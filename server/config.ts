@@ -44,9 +44,16 @@ export interface Config {
   /**
    * Recording's RAM cache (the pre-roll ring of segments). Env VIGIL_CACHE_DIR, default a folder of this data
    * dir's own under /dev/shm. It must be a tmpfs (footage never touches a persistent disk outside the vault);
-   * VIGIL_ALLOW_PERSISTENT_CACHE=1 allows another filesystem on a development machine.
+   * VIGIL_ALLOW_PERSISTENT_CACHE=1 allows another filesystem on a development machine. Retention for the whole
+   * vault: VIGIL_RECORDINGS_QUOTA (all recordings together, e.g. `500GiB` or `80%` of the volume; default none)
+   * and VIGIL_RECORDINGS_MIN_FREE (free space always kept, default `5%`).
    */
-  readonly recording: { readonly cacheDir: string; readonly allowPersistentCache: boolean };
+  readonly recording: {
+    readonly cacheDir: string;
+    readonly allowPersistentCache: boolean;
+    readonly quota: { bytes: number } | { share: number } | null;
+    readonly minFree: { bytes: number } | { share: number };
+  };
   /** The encrypted volume, or the development stand-in. */
   readonly vault: VaultConfig;
   /** File uploads. Env VIGIL_UPLOAD_MAX_BYTES (per upload, default 64 GiB), VIGIL_UPLOAD_EXPIRY_HOURS (partial uploads, default 24). */
@@ -129,6 +136,21 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       return fallback;
     }
     return value;
+  };
+
+  /** `<n>GiB`, `<n>MiB` or `<n>%` (of the vault volume). */
+  const size = <T>(name: string, fallback: T): { bytes: number } | { share: number } | T => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const match = /^(\d+(?:\.\d+)?)\s*(GiB|MiB|%)$/i.exec(raw);
+    const value = Number(match?.[1]);
+    const unit = match?.[2]?.toLowerCase();
+    if (!match || !(value > 0) || (unit === '%' && value >= 100)) {
+      problems.push(`${name}=${raw}: expected a size such as 500GiB, 800MiB or 80%`);
+      return fallback;
+    }
+    if (unit === '%') return { share: value / 100 };
+    return { bytes: Math.round(value * (unit === 'gib' ? 1024 ** 3 : 1024 ** 2)) };
   };
 
   const port = int('PORT', 8080, 0, 65535);
@@ -227,6 +249,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         path.join('/dev/shm', `vigil-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`),
     ),
     allowPersistentCache: text('VIGIL_ALLOW_PERSISTENT_CACHE') === '1',
+    quota: size('VIGIL_RECORDINGS_QUOTA', null),
+    minFree: size('VIGIL_RECORDINGS_MIN_FREE', { share: 0.05 }),
   });
 
   const vault = parseVault(text, int, problems, cwd, dataDir);

@@ -27,6 +27,7 @@ import { createFacesService, type FacesService } from './faces/faces.service.js'
 import { createInferenceSupervisor, type InferenceSupervisor } from './detection/inference-supervisor.js';
 import { openRamCache } from './recordings/ram-cache.js';
 import { createRecorder, type Recorder } from './recordings/recorder.js';
+import { createRetentionKeeper, type RetentionKeeper } from './recordings/retention-keeper.js';
 import { createDetectorsService, type DetectorsService } from './detection/detectors.service.js';
 import { KNOWN_LABELS } from './detection/detection-settings.js';
 import {
@@ -65,6 +66,8 @@ export interface Services {
   events: EventsService;
   /** Keeps what each camera's recording mode asks for on the vault; null when media is off. */
   recorder: Recorder | null;
+  /** Retention and the reconcile pass over the recordings on the vault. */
+  retention: RetentionKeeper;
   /** The inference worker's supervisor; null when media or detection is off. */
   detection: InferenceSupervisor | null;
   /** Object detectors: the built-in one, uploads, and which one the worker runs. */
@@ -137,8 +140,16 @@ export function createServices(deps: {
   const vault = createVaultService({ backend: vaultBackend(config), hub, audit, log, now });
   const events = createEventsService({ vault, hub, log, now });
   // Recording needs cameras: the RAM cache is checked (a tmpfs) and cleared only when media runs.
+  const retention = createRetentionKeeper({
+    db,
+    vault,
+    hub,
+    log,
+    limits: { quota: config.recording.quota, minFree: config.recording.minFree },
+  });
   const recorder = media
     ? createRecorder({
+        makeRoom: (bytes) => retention.makeRoom(bytes),
         cache: openRamCache(config.recording.cacheDir, {
           allowPersistent: config.recording.allowPersistentCache,
         }),
@@ -229,5 +240,6 @@ export function createServices(deps: {
     faces,
     recordings,
     recorder,
+    retention,
   };
 }

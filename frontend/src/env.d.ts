@@ -5,3 +5,9 @@ declare module '*.vue' {
   const component: DefineComponent;
   export default component;
 }
+
+// hls.js ships its light build without declarations of its own; it is the full build's API minus features.
+declare module 'hls.js/light' {
+  export * from 'hls.js';
+  export { default } from 'hls.js';
+}

@@ -19,6 +19,8 @@ const summary = (settings: RecordingSettings) =>
     `${settings.preRollSeconds} s before`,
     `${settings.postRollSeconds} s after`,
     `${settings.segmentSeconds} s segments`,
+    `kept ${settings.retainDays ?? DEFAULT_RECORDING.retainDays} days`,
+    settings.quotaGiB == null ? 'no quota' : `at most ${settings.quotaGiB} GiB`,
   ].join(', ');
 
 /**
@@ -47,7 +49,9 @@ export function createCameraRecordingService(deps: {
       return view(row);
     },
 
-    set: async (actor: Actor, id: number, settings: RecordingSettings): Promise<CameraRecording> => {
+    set: async (actor: Actor, id: number, given: RecordingSettings): Promise<CameraRecording> => {
+      // A PUT replaces the settings: what it leaves out (the optional retention fields) is the default.
+      const settings: RecordingSettings = { ...DEFAULT_RECORDING, ...given };
       const row = await cameras.update(id, {
         recording_settings: JSON.stringify(settings),
         updated_at: now().toISOString(),

@@ -98,7 +98,7 @@ export const CameraSchema = Type.Object({
             '(reason) while the last seconds go on in RAM',
         },
       ),
-      reason: Nullable(Type.Literal('vault-locked')),
+      reason: Nullable(Type.Union([Type.Literal('vault-locked'), Type.Literal('vault-full')])),
       lastKeptAt: Nullable(Type.Integer({ description: 'When footage was last kept (epoch ms)' })),
     },
     { description: 'What the recorder does with this camera now' },

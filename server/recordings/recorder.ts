@@ -44,6 +44,8 @@ interface CameraState {
   chain: Promise<void>;
   sessions: Set<string>;
   lastKeptAt: number | null;
+  /** The last copy found no room above the vault's free-space floor (cleared by the next one that fits). */
+  noSpace: boolean;
 }
 
 export type RecordingState = 'off' | 'standby' | 'recording' | 'paused';
@@ -52,8 +54,8 @@ export interface RecordingStatus {
   mode: RecordingMode;
   /** standby: waiting for an event or motion; recording: keeping footage now; paused: the vault is locked. */
   state: RecordingState;
-  /** Why it is paused (shown on the camera and its live tile). */
-  reason: 'vault-locked' | null;
+  /** Why it is paused (shown on the camera and its live tile): locked, or full down to its free-space floor. */
+  reason: 'vault-locked' | 'vault-full' | null;
   lastKeptAt: number | null;
 }
 
@@ -65,6 +67,8 @@ export function createRecorder(deps: {
   cache: RamCache;
   vault: VaultService;
   log: FastifyBaseLogger;
+  /** Asked before each copy: true when `bytes` fit above the vault's free-space floor (retention makes room). */
+  makeRoom?: (bytes: number) => Promise<boolean>;
   now?: () => number;
 }) {
   const { cache, vault, log } = deps;
@@ -88,6 +92,9 @@ export function createRecorder(deps: {
     const relative = path.posix.join('recordings', String(cameraId), dayFolder(segment.startedAt), name);
     try {
       const bytes = await readFile(segment.file);
+      // Never fill the disk: without room the segment stays in RAM (and is lost from the ring in time).
+      camera.noSpace = deps.makeRoom !== undefined && !(await deps.makeRoom(bytes.length));
+      if (camera.noSpace) return;
       await writeFileDurably(vault.guard, path.join(vault.mountPoint, relative), bytes);
       // The vault may have locked while the file was written: then the row waits for the reconcile pass.
       const after = storeNow();
@@ -186,6 +193,7 @@ export function createRecorder(deps: {
           chain: Promise.resolve(),
           sessions: new Set(),
           lastKeptAt: null,
+          noSpace: false,
         });
     },
 
@@ -273,6 +281,7 @@ export function createRecorder(deps: {
       const lastKeptAt = camera?.lastKeptAt ?? null;
       if (mode === 'off' || !camera) return { mode, state: 'off', reason: null, lastKeptAt };
       if (!vault.database()) return { mode, state: 'paused', reason: 'vault-locked', lastKeptAt };
+      if (camera.noSpace) return { mode, state: 'paused', reason: 'vault-full', lastKeptAt };
       const newest = camera.ring.at(-1);
       const keeping =
         mode === 'continuous' ||

@@ -26,6 +26,14 @@ export const RecordingSettingsSchema = Type.Object(
       description: 'Kept from before an event starts (held in RAM until then)',
     }),
     postRollSeconds: Type.Integer({ minimum: 0, maximum: 300, description: 'Kept after an event ends' }),
+    retainDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 3650, description: 'Recordings older than this go (default 30)' }),
+    ),
+    quotaGiB: Type.Optional(
+      Type.Union([Type.Number({ minimum: 0.001, maximum: 1_000_000 }), Type.Null()], {
+        description: "At most this much of this camera's recordings, oldest go first (default: no quota)",
+      }),
+    ),
     segmentSeconds: Type.Integer({
       minimum: 2,
       maximum: 6,
@@ -41,6 +49,8 @@ export const DEFAULT_RECORDING: RecordingSettings = {
   mode: 'events',
   preRollSeconds: 10,
   postRollSeconds: 10,
+  retainDays: 30,
+  quotaGiB: null,
   segmentSeconds: 4,
 };
 

@@ -10,11 +10,15 @@ import {
   RecordingsIndexSchema,
   RecordingsQuery,
 } from './recordings.schemas.js';
+import { PLAYLIST_CONTENT_TYPE } from './recordings-playlist.js';
 
 // Footage never lands in a browser's disk cache, where it would sit unencrypted (api-headers.ts).
 const SEGMENT_CACHE = 'no-store';
 
-/** What was recorded: a camera's timeline over a span, one segment's MPEG-TS, and an event's segments. */
+/**
+ * What was recorded: a camera's timeline over a span, one segment's MPEG-TS, an event's segments, and HLS
+ * playlists over a span or an event for the player.
+ */
 export const recordingsRoutes: RoutePlugin = async (app, { services }) => {
   const { recordings } = services;
 
@@ -79,5 +83,48 @@ export const recordingsRoutes: RoutePlugin = async (app, { services }) => {
       },
     },
     (request) => recordings.ofEvent(request.params.id),
+  );
+
+  app.get(
+    '/api/recordings/playlist.m3u8',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags: ['recordings'],
+        summary: "An HLS VOD playlist of a camera's segments overlapping [from, to)",
+        description:
+          `The first ${MAX_SEGMENTS} segments of the span, each from /api/recordings/:id/file; ` +
+          'EXT-X-PROGRAM-DATE-TIME before the first and after every gap (with EXT-X-DISCONTINUITY). ' +
+          'Errors as GET /api/recordings, and NO_RECORDINGS (404) when nothing was kept in the span.',
+        querystring: RecordingsQuery,
+        produces: [PLAYLIST_CONTENT_TYPE],
+        response: errorResponses(404, 423),
+      },
+    },
+    async (request, reply) => {
+      const { camera, from, to } = request.query;
+      const playlist = await recordings.playlist(camera, from, to);
+      return reply.type(PLAYLIST_CONTENT_TYPE).header('cache-control', SEGMENT_CACHE).send(playlist);
+    },
+  );
+
+  app.get(
+    '/api/events/:id/clip.m3u8',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags: ['recordings'],
+        summary: "An HLS VOD playlist of an event's segments, its pre-roll first",
+        description: 'NOT_FOUND (404) for no such event, NO_RECORDINGS (404) when none were kept for it.',
+        params: EventIdParams,
+        produces: [PLAYLIST_CONTENT_TYPE],
+        response: errorResponses(404, 423),
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type(PLAYLIST_CONTENT_TYPE)
+        .header('cache-control', SEGMENT_CACHE)
+        .send(recordings.eventClip(request.params.id)),
   );
 };

@@ -12,6 +12,8 @@ const custom = (): RecordingSettings => ({
   preRollSeconds: 5,
   postRollSeconds: 30,
   segmentSeconds: 2,
+  retainDays: 14,
+  quotaGiB: 50,
 });
 
 describe('camera recording settings API (stored; no media processes in this tier)', () => {
@@ -76,7 +78,20 @@ describe('camera recording settings API (stored; no media processes in this tier
     const entry = audit
       .json<{ entries: { action: string; detail: string | null }[] }>()
       .entries.find((e) => e.action === 'camera.recording');
-    expect(entry?.detail).toBe('Porch: continuous, 5 s before, 30 s after, 2 s segments');
+    expect(entry?.detail).toBe(
+      'Porch: continuous, 5 s before, 30 s after, 2 s segments, kept 14 days, at most 50 GiB',
+    );
+  });
+
+  it('reads the retention it was not given as the defaults: kept 30 days, no quota of its own', async () => {
+    const { retainDays: _days, quotaGiB: _quota, ...without } = custom();
+    expect((await put(without)).statusCode).toBe(200);
+    expect((await get()).json<CameraRecording>().settings).toEqual({
+      ...without,
+      retainDays: 30,
+      quotaGiB: null,
+    });
+    expect((await put(custom())).statusCode).toBe(200);
   });
 
   it('refuses editors and viewers (403) and leaves the settings as they were', async () => {
@@ -98,6 +113,8 @@ describe('camera recording settings API (stored; no media processes in this tier
       ['a post-roll over 300 s', { ...custom(), postRollSeconds: 301 }, /postRollSeconds/],
       ['segments of 1 s', { ...custom(), segmentSeconds: 1 }, /segmentSeconds/],
       ['segments of 7 s', { ...custom(), segmentSeconds: 7 }, /segmentSeconds/],
+      ['kept 0 days', { ...custom(), retainDays: 0 }, /retainDays/],
+      ['a negative quota', { ...custom(), quotaGiB: -1 }, /quotaGiB/],
       ['a fractional pre-roll', { ...custom(), preRollSeconds: 2.5 }, /preRollSeconds/],
       ['a missing field', { mode: 'events', preRollSeconds: 10, postRollSeconds: 10 }, /segmentSeconds/],
       ['null', null, /body/],

@@ -47,6 +47,8 @@ describe('every route × every role', () => {
       'GET /api/recordings',
       'GET /api/recordings/:id/file',
       'GET /api/events/:id/recordings',
+      'GET /api/recordings/playlist.m3u8',
+      'GET /api/events/:id/clip.m3u8',
       'GET /api/faces',
       'GET /api/faces/candidates',
       'GET /api/faces/samples/:id.jpg',

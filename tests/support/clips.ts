@@ -49,6 +49,28 @@ export async function makeClip(file: string, seconds: number): Promise<void> {
   ]);
 }
 
+/** A `seconds`-long MPEG-TS segment of the ball at 15 fps, as the recorder keeps them (one keyframe first). */
+export async function makeTsSegment(file: string, seconds: number): Promise<void> {
+  await launch([
+    'videotestsrc',
+    `num-buffers=${seconds * 15}`,
+    'pattern=ball',
+    '!',
+    'video/x-raw,width=320,height=240,framerate=15/1',
+    '!',
+    'x264enc',
+    'tune=zerolatency',
+    `key-int-max=${seconds * 15}`,
+    '!',
+    'h264parse',
+    '!',
+    'mpegtsmux',
+    '!',
+    'filesink',
+    `location=${file}`,
+  ]);
+}
+
 /**
  * A clip that shows an empty grey scene for `gap` s, then one person for `shown` s (10 fps, 640 × 360): the
  * first picture of the strip along the top of the package's samples.jpg (156 × 156 px from the top left).

@@ -1,5 +1,5 @@
-// Recordings: a camera's recording settings, the index of what was kept, and one segment's file. The wire types
-// come, as types only, from the server's TypeBox schemas. No page uses them yet.
+// Recordings: a camera's recording settings, the index of what was kept, one segment's file and the HLS
+// playlists the players load. The wire types come, as types only, from the server's TypeBox schemas.
 import type { Static } from 'typebox';
 import type { RecordingSettingsSchema } from '../../../server/recordings/recording-settings';
 import type {
@@ -40,4 +40,14 @@ export const recordingsApi = {
 /** One segment's MPEG-TS. */
 export function recordingFileUrl(id: number): string {
   return `/api/recordings/${id}/file`;
+}
+
+/** An HLS VOD playlist of a camera's segments overlapping [from, to) (epoch ms). */
+export function recordingsPlaylistUrl(camera: number, from: number, to: number): string {
+  return `/api/recordings/playlist.m3u8?${query({ camera, from, to })}`;
+}
+
+/** An HLS VOD playlist of an event's clip, its pre-roll first. */
+export function eventClipUrl(eventId: number): string {
+  return `/api/events/${eventId}/clip.m3u8`;
 }

@@ -67,6 +67,14 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'Event' },
       },
       {
+        // Every role plays recordings; without an id the page opens the first camera.
+        path: 'recordings/:id(\\d+)?',
+        name: 'recordings',
+        component: () => import('../pages/recordings-page.vue'),
+        props: (route) => ({ id: route.params['id'] ? Number(route.params['id']) : undefined }),
+        meta: { title: 'Recordings' },
+      },
+      {
         // Every role sees who is enrolled; editors and admins also enrol, rename, merge and delete (the page decides).
         path: 'faces',
         name: 'faces',

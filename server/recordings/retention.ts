@@ -1,0 +1,164 @@
+/**
+ * Retention: what the vault keeps of the recordings. Per camera by age (days) and by size (a quota); for the
+ * whole vault by a quota (bytes, or a share of the volume) and a free-space floor. The oldest unprotected
+ * segments go first; a segment that shows a protected event is never deleted. Each deletion removes the file
+ * and then its row; a crash between the two leaves a row without a file, which the reconcile pass removes.
+ */
+import type Sqlite from 'better-sqlite3';
+import { rm, statfs } from 'node:fs/promises';
+import path from 'node:path';
+import type { VaultGuard } from '../vault/vault-guard.js';
+
+export interface CameraRetention {
+  cameraId: number;
+  /** Segments that started longer ago than this go. */
+  retainDays: number;
+  /** The camera's segments together may not exceed this (null: no quota of its own). */
+  quotaBytes: number | null;
+}
+
+export interface VaultRetention {
+  /** All recordings together, bytes or a share (0–1) of the volume's size; null: none. */
+  quota: { bytes: number } | { share: number } | null;
+  /** Free space to keep on the volume, bytes or a share of its size. */
+  minFree: { bytes: number } | { share: number };
+}
+
+export interface RetentionResult {
+  deleted: number;
+  freedBytes: number;
+  /** The free space was below the floor when the pass started. */
+  lowSpace: boolean;
+  ms: number;
+}
+
+interface Candidate {
+  id: number;
+  path: string;
+  bytes: number;
+}
+
+/** Rows per statement: deletions are batched so 10,000 segments take one pass, not 10,000 transactions. */
+const BATCH = 500;
+const UNPROTECTED = `NOT EXISTS (SELECT 1 FROM recording_events l JOIN events e ON e.id = l.event_id
+  WHERE l.recording_id = r.id AND e.protected = 1)`;
+
+const bytesOf = (limit: { bytes: number } | { share: number }, size: number) =>
+  'bytes' in limit ? limit.bytes : Math.floor(limit.share * size);
+
+export function createRetention(db: Sqlite.Database, mountPoint: string, guard: VaultGuard) {
+  const older = db.prepare(
+    `SELECT id, path, bytes FROM recordings r WHERE camera_id = ? AND started_at < ? AND ${UNPROTECTED}
+     ORDER BY started_at, id LIMIT ${BATCH}`,
+  );
+  const oldestOfCamera = db.prepare(
+    `SELECT id, path, bytes FROM recordings r WHERE camera_id = ? AND ${UNPROTECTED}
+     ORDER BY started_at, id LIMIT ${BATCH}`,
+  );
+  const oldest = db.prepare(
+    `SELECT id, path, bytes FROM recordings r WHERE ${UNPROTECTED} ORDER BY started_at, id LIMIT ${BATCH}`,
+  );
+  const cameraBytes = db.prepare(
+    'SELECT COALESCE(SUM(bytes), 0) AS bytes FROM recordings WHERE camera_id = ?',
+  );
+  const totalBytes = db.prepare('SELECT COALESCE(SUM(bytes), 0) AS bytes FROM recordings');
+  const removeRow = db.prepare('DELETE FROM recordings WHERE id = ?');
+  const removeRows = db.transaction((ids: readonly number[]) => {
+    for (const id of ids) removeRow.run(id);
+  });
+
+  /** Deletes these segments' files, then their rows; stops after `enough` bytes when given. */
+  async function remove(
+    candidates: readonly Candidate[],
+    enough = Infinity,
+  ): Promise<{ freed: number; count: number }> {
+    const gone: number[] = [];
+    let freed = 0;
+    await guard.assertWritable(path.join(mountPoint, 'recordings'));
+    for (const candidate of candidates) {
+      if (freed >= enough) break;
+      const file = path.join(mountPoint, candidate.path);
+      // Only under recordings/: a row is data, and data is not trusted to name what may be deleted.
+      if (!file.startsWith(path.join(mountPoint, 'recordings') + path.sep)) continue;
+      await rm(file, { force: true });
+      gone.push(candidate.id);
+      freed += candidate.bytes;
+    }
+    removeRows(gone);
+    return { freed, count: gone.length };
+  }
+
+  /** Deletes batch after batch while `excess()` is above zero and there is something to delete. */
+  async function drain(next: () => Candidate[], excess: () => Promise<number>, result: RetentionResult) {
+    for (let need = await excess(); need > 0; need = await excess()) {
+      const batch = next();
+      if (batch.length === 0) return;
+      const { freed, count } = await remove(batch, need);
+      result.freedBytes += freed;
+      result.deleted += count;
+      if (count === 0) return;
+    }
+  }
+
+  async function volume(): Promise<{ size: number; free: number }> {
+    const stats = await statfs(mountPoint);
+    return { size: stats.blocks * stats.bsize, free: stats.bavail * stats.bsize };
+  }
+
+  return {
+    async run(
+      cameras: readonly CameraRetention[],
+      vault: VaultRetention,
+      now: number,
+    ): Promise<RetentionResult> {
+      const started = performance.now();
+      const result: RetentionResult = { deleted: 0, freedBytes: 0, lowSpace: false, ms: 0 };
+      for (const camera of cameras) {
+        const before = now - camera.retainDays * 86_400_000;
+        for (let batch = older.all(camera.cameraId, before) as Candidate[]; batch.length > 0;) {
+          const { freed, count } = await remove(batch);
+          result.freedBytes += freed;
+          result.deleted += count;
+          if (count === 0) break;
+          batch = older.all(camera.cameraId, before) as Candidate[];
+        }
+        const quota = camera.quotaBytes;
+        if (quota !== null)
+          await drain(
+            () => oldestOfCamera.all(camera.cameraId) as Candidate[],
+            async () => (cameraBytes.get(camera.cameraId) as { bytes: number }).bytes - quota,
+            result,
+          );
+      }
+      const { size, free } = await volume();
+      const floor = bytesOf(vault.minFree, size);
+      result.lowSpace = free < floor;
+      const quota = vault.quota === null ? null : bytesOf(vault.quota, size);
+      await drain(
+        () => oldest.all() as Candidate[],
+        async () => {
+          const now = await volume();
+          const over = quota === null ? 0 : (totalBytes.get() as { bytes: number }).bytes - quota;
+          return Math.max(over, floor - now.free);
+        },
+        result,
+      );
+      result.ms = performance.now() - started;
+      return result;
+    },
+
+    /** The volume's free space and the floor under it, in bytes. */
+    async room(vault: VaultRetention): Promise<{ free: number; floor: number }> {
+      const { size, free } = await volume();
+      return { free, floor: bytesOf(vault.minFree, size) };
+    },
+
+    /** Whether `bytes` more would go below the floor (the recorder asks before each copy). */
+    async wouldCrossFloor(bytes: number, vault: VaultRetention): Promise<boolean> {
+      const { free, floor } = await this.room(vault);
+      return free - bytes < floor;
+    },
+  };
+}
+
+export type Retention = ReturnType<typeof createRetention>;
