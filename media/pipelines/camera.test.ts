@@ -102,11 +102,11 @@ describe('buildCameraPipeline', () => {
     ).toContain('application/x-rtp,media=video ! decodebin ! videoconvert');
   });
 
-  it('plays files in real time and in a loop', () => {
+  it('plays files in real time and in a loop, restamped at their probed rate', () => {
     const pipeline = buildCameraPipeline(options({ kind: 'file', path: '/media/a.mp4' }, h264));
     expect(pipeline).toMatchObject({ transcoded: true, loops: true });
     expect(toLaunchString(pipeline)).toMatch(
-      /^filesrc name=src ! decodebin ! videoconvert ! video\/x-raw,format=I420 ! clocksync ! tee name=raw /,
+      /^filesrc name=src ! decodebin ! videoconvert ! video\/x-raw,format=I420 ! videorate ! video\/x-raw,framerate=25\/1 ! clocksync ! tee name=raw /,
     );
     expect(pipeline.properties[0]).toEqual({ element: 'src', property: 'location', value: '/media/a.mp4' });
   });

@@ -217,15 +217,29 @@ function encoderChain(media: MediaInfo): Chain {
   ];
 }
 
+/** A file's frame rate as an integer for videorate: the probed one, or 30 when the file does not say. */
+const fileRate = (fps: number | null): number =>
+  fps !== null && Number.isFinite(fps) && fps >= 1 ? Math.min(120, Math.round(fps)) : 30;
+
 /** Nodes from the source's output to decoded I420 frames, per source kind and codec. */
-function decodeNodes(source: CameraSource, codec: string): PipelineNode[] {
+function decodeNodes(source: CameraSource, media: MediaInfo): PipelineNode[] {
+  const codec = media.codec;
   const toRaw = [el('videoconvert'), RAW_I420];
   switch (source.kind) {
     case 'test':
       return [RAW_I420];
     case 'file':
       // decodebin's audio pad finds no taker (videoconvert only accepts video); clocksync plays it in real time.
-      return [el('decodebin'), ...toRaw, el('clocksync')];
+      // A user's file may carry broken timestamps (jumps back, stalls): videorate at the probed rate makes them
+      // a perfect stream (dropping what goes back, repeating over a gap), so the encoder and splitmuxsink after
+      // it never see time run backwards ("Queued GOP time is negative" would end the camera).
+      return [
+        el('decodebin'),
+        ...toRaw,
+        el('videorate'),
+        caps('video/x-raw', { framerate: fraction(fileRate(media.fps), 1) }),
+        el('clocksync'),
+      ];
     case 'v4l2':
       return [el('decodebin'), ...toRaw];
     case 'rtsp':
@@ -295,7 +309,7 @@ export function buildCameraPipeline(options: CameraPipelineOptions): CameraPipel
           : []),
       ]
     : [
-        [...head.nodes, ...decodeNodes(source, media.codec), el('tee', {}, NAMES.raw)],
+        [...head.nodes, ...decodeNodes(source, media), el('tee', {}, NAMES.raw)],
         encoderChain(media),
         ...encodedBranches(options),
         [ref(NAMES.raw), leaky(1, 'stillq'), ...stillsTail(options)],

@@ -123,6 +123,48 @@ export async function makePeopleClip(file: string, photo: string, gap: number, s
   ]);
 }
 
+/**
+ * A 5 s clip whose timestamps are broken the way a user's files can be: x264's defaults after a concat write a
+ * 2 s jump in DTS, presentation times out of order and a stall (the fixture bug b980a94 fixed, kept as a fixture).
+ */
+export async function makeStuckTimestampsClip(file: string): Promise<void> {
+  const format = 'video/x-raw,format=I420,width=640,height=360,framerate=10/1,pixel-aspect-ratio=1/1';
+  await launch([
+    'concat',
+    'name=c',
+    '!',
+    'videoconvert',
+    '!',
+    ...toMp4(file, ['x264enc', 'key-int-max=10']),
+    'videotestsrc',
+    'pattern=solid-color',
+    'foreground-color=0xff808080',
+    'num-buffers=20',
+    '!',
+    'videoconvert',
+    '!',
+    format,
+    '!',
+    'c.',
+    'videotestsrc',
+    'pattern=ball',
+    'num-buffers=1',
+    '!',
+    'video/x-raw,width=640,height=360',
+    '!',
+    'imagefreeze',
+    'num-buffers=30',
+    '!',
+    'videoconvert',
+    '!',
+    'videorate',
+    '!',
+    format,
+    '!',
+    'c.',
+  ]);
+}
+
 /** A still scene: the grey picture only, `seconds` long. */
 export async function makeStillClip(file: string, seconds: number): Promise<void> {
   await launch([
