@@ -49,7 +49,7 @@ describe('camera worker: recording a file with broken timestamps', () => {
       });
       await worker.waitFor('ready', READY_TIMEOUT_MS);
       const segments = () =>
-        worker.messages.flatMap((m) => (m.type === 'segment' ? [m] : [])) as SegmentMessage[];
+        worker.messages.flatMap<SegmentMessage>((m) => (m.type === 'segment' ? [m] : []));
       // Three passes through the 5 s clip, over its jumps each time.
       const enough = await until(() => segments().length >= 5, 20_000);
       expect(enough).toBe(true);
