@@ -114,6 +114,8 @@ export function createRecorder(deps: {
       segment.kept = true;
       camera.lastKeptAt = now();
     } catch (error) {
+      // A disk that filled up anyway (something else wrote to it) shows like the floor: paused, vault full.
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') camera.noSpace = true;
       log.error({ err: error, cameraId, segment: relative }, 'a recording segment could not be kept');
     }
   }

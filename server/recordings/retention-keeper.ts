@@ -60,11 +60,11 @@ export function createRetentionKeeper(deps: {
     });
   }
 
-  async function pass(reason: string): Promise<RetentionResult | null> {
+  async function pass(reason: string, reserveBytes = 0): Promise<RetentionResult | null> {
     const db = vault.database();
     if (!db || paused) return null;
     const retention = createRetention(db, vault.mountPoint, vault.guard);
-    const result = await retention.run(await cameraLimits(), limits, now());
+    const result = await retention.run(await cameraLimits(), limits, now(), reserveBytes);
     last = result;
     if (result.deleted > 0)
       log.info(
@@ -79,12 +79,16 @@ export function createRetentionKeeper(deps: {
   }
 
   /** One pass after the one under way (never two at once). */
-  function enqueue(reason: string, before?: () => Promise<unknown>): Promise<RetentionResult | null> {
+  function enqueue(
+    reason: string,
+    before?: () => Promise<unknown>,
+    reserveBytes = 0,
+  ): Promise<RetentionResult | null> {
     running = running
       .catch(() => null)
       .then(async () => {
         await before?.();
-        return pass(reason);
+        return pass(reason, reserveBytes);
       })
       .catch((error: unknown) => {
         log.error({ err: error, reason }, 'retention pass failed');
@@ -129,7 +133,7 @@ export function createRetentionKeeper(deps: {
       if (!db) return false;
       const retention = createRetention(db, vault.mountPoint, vault.guard);
       if (!(await retention.wouldCrossFloor(bytes, limits))) return true;
-      await enqueue('pressure');
+      await enqueue('pressure', undefined, bytes);
       if (!(await retention.wouldCrossFloor(bytes, limits))) return true;
       const room = await retention.room(limits);
       raise({ kind: 'low-space', freeBytes: room.free, floorBytes: room.floor });

@@ -110,6 +110,8 @@ export function createRetention(db: Sqlite.Database, mountPoint: string, guard: 
       cameras: readonly CameraRetention[],
       vault: VaultRetention,
       now: number,
+      /** Bytes about to be written (a copy waiting for room): the floor must still hold after them. */
+      reserveBytes = 0,
     ): Promise<RetentionResult> {
       const started = performance.now();
       const result: RetentionResult = { deleted: 0, freedBytes: 0, lowSpace: false, ms: 0 };
@@ -139,7 +141,7 @@ export function createRetention(db: Sqlite.Database, mountPoint: string, guard: 
         async () => {
           const now = await volume();
           const over = quota === null ? 0 : (totalBytes.get() as { bytes: number }).bytes - quota;
-          return Math.max(over, floor - now.free);
+          return Math.max(over, floor + reserveBytes - now.free);
         },
         result,
       );
