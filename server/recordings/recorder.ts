@@ -46,6 +46,10 @@ interface CameraState {
   lastKeptAt: number | null;
   /** The last copy found no room above the vault's free-space floor (cleared by the next one that fits). */
   noSpace: boolean;
+  /** End of the latest segment seen (any session): a later session never starts before it. */
+  lastEndedAt: number;
+  /** Per session, ms added to its times when it started before the last one ended (the clock stepped back). */
+  shifts: Map<string, number>;
 }
 
 export type RecordingState = 'off' | 'standby' | 'recording' | 'paused';
@@ -196,6 +200,8 @@ export function createRecorder(deps: {
           sessions: new Set(),
           lastKeptAt: null,
           noSpace: false,
+          lastEndedAt: 0,
+          shifts: new Map(),
         });
     },
 
@@ -215,12 +221,25 @@ export function createRecorder(deps: {
         void rm(message.path, { force: true });
         return;
       }
+      // Within a session times come from the pipeline's running time and only go forward. A new session is
+      // anchored on the wall clock, which NTP may have stepped back (at boot): then the whole session moves to
+      // start where the last one ended, so recordings never overlap, reorder, or share a name.
+      let shift = camera.shifts.get(dir);
+      if (shift === undefined) {
+        // After a restart the index knows where this camera's footage ends.
+        if (camera.lastEndedAt === 0) camera.lastEndedAt = storeNow()?.lastEndedAt(cameraId) ?? 0;
+        shift = Math.max(0, camera.lastEndedAt - message.startedAt);
+        camera.shifts.set(dir, shift);
+        if (shift > 0) log.warn({ cameraId, shiftMs: shift }, 'the clock stepped back: this session is moved on');
+      }
+      const startedAt = message.startedAt + shift;
+      camera.lastEndedAt = Math.max(camera.lastEndedAt, startedAt + message.durationMs);
       camera.ring.push({
         file: message.path,
         session: path.basename(dir),
         sequence: message.sequence,
-        startedAt: message.startedAt,
-        endedAt: message.startedAt + message.durationMs,
+        startedAt,
+        endedAt: startedAt + message.durationMs,
         bytes: message.bytes,
         keyframes: message.keyframes,
         kept: false,
@@ -262,6 +281,7 @@ export function createRecorder(deps: {
     endSession(cameraId: number, dir: string): void {
       const camera = stateOf(cameraId);
       camera?.sessions.delete(dir);
+      camera?.shifts.delete(dir);
       void (async () => {
         await camera?.chain;
         // The session's segments still in the ring stay until trimmed; anything else in its folder goes now.

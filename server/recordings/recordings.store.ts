@@ -93,8 +93,14 @@ export function createRecordingsStore(db: Sqlite.Database, now: () => number = D
     return id;
   });
 
+  const latestEnd = db.prepare('SELECT MAX(ended_at) AS endedAt FROM recordings WHERE camera_id = ?');
+
   return {
     insert,
+
+    /** When the camera's latest kept segment ends (epoch ms), or 0 when it has none. */
+    lastEndedAt: (cameraId: number): number =>
+      (latestEnd.get(cameraId) as { endedAt: number | null }).endedAt ?? 0,
 
     /** Links an event to the segments already kept that overlap [from, to) (an event that began in pre-roll). */
     linkEvent(eventId: number, cameraId: number, from: number, to: number): void {
