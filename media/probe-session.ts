@@ -1,12 +1,20 @@
 import { classifyGstError, describeGstError, gstErrorInfo } from './errors.js';
 import { PipelineRunner } from './gst/runner.js';
-import { buildProbePipeline, isSupportedCodec, mediaInfoFromCaps, PROBE_SINK } from './pipelines/probe.js';
+import {
+  buildProbePipeline,
+  isSupportedCodec,
+  mediaInfoFromCaps,
+  PROBE_AUDIO_SINK,
+  PROBE_SINK,
+} from './pipelines/probe.js';
 import type { MediaInfo } from './pipelines/sources.js';
 import { preflight } from './preflight.js';
 import type { CameraSource, MediaErrorCode } from './protocol.js';
 
 /** How long a sample may trail the bus's EOS (the pull runs on a pool thread of its own). */
 const EOS_GRACE_MS = 1_000;
+/** After the first video sample, how long an RTSP camera's audio may take to show (it comes with the video). */
+const AUDIO_WAIT_MS = 400;
 
 export type ProbeOutcome =
   { ok: true; info: MediaInfo } | { ok: false; code: MediaErrorCode; message: string };
@@ -76,15 +84,26 @@ export function startProbe(source: CameraSource, timeoutMs: number): Probe {
             opened = true;
           }
         });
-        runner.pull(PROBE_SINK, (_buffer, caps) => {
-          const info = mediaInfoFromCaps(caps);
-          if (info === null) return;
+        let audio = false;
+        let video: MediaInfo | null = null;
+        const answer = (info: MediaInfo) =>
           finish(
             isSupportedCodec(info.codec)
-              ? { ok: true, info }
+              ? { ok: true, info: { ...info, audio: audio ? 'aac' : null } }
               : { ok: false, code: 'UNSUPPORTED_CODEC', message: `unsupported video codec ${info.codec}` },
           );
+        runner.pull(PROBE_SINK, (_buffer, caps) => {
+          const info = mediaInfoFromCaps(caps);
+          if (info === null || video !== null) return;
+          video = info;
+          if (source.kind !== 'rtsp' || audio) answer(info);
+          else setTimeout(() => answer(info), AUDIO_WAIT_MS);
         });
+        if (source.kind === 'rtsp')
+          runner.pull(PROBE_AUDIO_SINK, () => {
+            audio = true;
+            if (video !== null) answer(video);
+          });
         runner.play();
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

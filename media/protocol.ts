@@ -143,6 +143,8 @@ export type WorkerToServer =
       width: number | null;
       height: number | null;
       fps: number | null;
+      /** The audio a recording keeps (AAC from an RTSP camera), or null. */
+      audio: 'aac' | null;
     }
   | {
       type: 'error';

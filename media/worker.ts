@@ -74,7 +74,7 @@ function handle(message: ServerToWorker): void {
     void running.result.then((outcome) => {
       if (exiting) return;
       if (outcome.ok) {
-        channel.send({ type: 'probe-result', ...outcome.info });
+        channel.send({ type: 'probe-result', ...outcome.info, audio: outcome.info.audio ?? null });
         void shutdown(0);
       } else {
         fatal(outcome.code, outcome.message);

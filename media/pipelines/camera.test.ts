@@ -278,6 +278,21 @@ describe('the recording branch (segments on)', () => {
     );
   });
 
+  it('keeps an RTSP camera’s AAC beside its H.264 when the probe saw it, and only then', () => {
+    const aac = { ...h264, audio: 'aac' as const };
+    const launch = toLaunchString(buildCameraPipeline({ ...options(rtsp('rtsp://cam/1'), aac), segments }));
+    expect(launch).toContain(
+      'src. ! application/x-rtp,media=audio,encoding-name=MPEG4-GENERIC ! rtpmp4gdepay ! aacparse ! ' +
+        'queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=3000000000 ! rec.audio_%u',
+    );
+    expect(launch).not.toMatch(/avenc|avdec_aac/);
+    for (const without of [
+      buildCameraPipeline({ ...options(rtsp('rtsp://cam/1'), h264), segments }),
+      buildCameraPipeline(options(rtsp('rtsp://cam/1'), aac)),
+    ])
+      expect(toLaunchString(without)).not.toContain('rtpmp4gdepay');
+  });
+
   it('keeps the fakesink placeholder while recording is off', () => {
     const launch = toLaunchString(buildCameraPipeline(options(test15, raw15)));
     expect(launch).toContain(PLACEHOLDER);

@@ -3,6 +3,7 @@ import {
   fileSource,
   type MediaInfo,
   RAW_I420,
+  RTSP_AAC_CAPS,
   rtspSource,
   type Segment,
   testSource,
@@ -136,6 +137,21 @@ function recordingBranch(options: CameraPipelineOptions): Chain {
       },
       NAMES.recording,
     ),
+  ];
+}
+
+/**
+ * An RTSP camera's AAC stream into splitmuxsink's audio pad. Only built when the probe saw audio: an audio pad
+ * that never gets data would hold every segment open. The queue absorbs the jitter between the two streams.
+ */
+function audioToRecording(): Chain {
+  return [
+    ref('src'),
+    caps('application/x-rtp', { ...RTSP_AAC_CAPS }),
+    el('rtpmp4gdepay'),
+    el('aacparse'),
+    el('queue', { leaky: 'downstream', 'max-size-buffers': 0, 'max-size-bytes': 0, 'max-size-time': 3e9 }),
+    ref(NAMES.recording, 'audio_%u'),
   ];
 }
 
@@ -300,6 +316,8 @@ export function buildCameraPipeline(options: CameraPipelineOptions): CameraPipel
           el('avdec_h264', { 'output-corrupt': false }),
           ...(options.analysis ? [el('tee', {}, NAMES.raw)] : stillsTail(options)),
         ],
+        // The camera's AAC goes into the recording as it is (depayloaded, parsed), beside its H.264.
+        ...(options.segments && media.audio === 'aac' ? [audioToRecording()] : []),
         // With detection on, the one decode feeds both the stills and the analysis frames.
         ...(options.analysis
           ? [

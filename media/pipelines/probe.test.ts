@@ -4,14 +4,16 @@ import { VIDEO_ONLY_CAPS } from './sources.js';
 import { toLaunchString } from './spec.js';
 
 describe('buildProbePipeline', () => {
-  it('parses (never decodes) an RTSP stream, with the TCP timeout following the deadline', () => {
+  it('parses (never decodes) an RTSP stream, with the TCP timeout following the deadline, and looks for AAC', () => {
     const probe = buildProbePipeline(
       { kind: 'rtsp', url: 'rtsp://cam/x', password: 'pw', transport: 'udp', latencyMs: 0 },
       4000,
     );
     expect(probe && toLaunchString(probe)).toBe(
       'rtspsrc name=src protocols=udp latency=0 tcp-timeout=4000000 ! application/x-rtp,media=video ! parsebin ! ' +
-        'appsink name=probe sync=false async=false drop=true max-buffers=1 enable-last-sample=false',
+        'appsink name=probe sync=false async=false drop=true max-buffers=1 enable-last-sample=false ' +
+        'src. ! application/x-rtp,media=audio,encoding-name=MPEG4-GENERIC ! ' +
+        'appsink name=probeaudio sync=false async=false drop=true max-buffers=1 enable-last-sample=false',
     );
     expect(probe?.properties).toEqual([
       { element: 'src', property: 'location', value: 'rtsp://cam/x' },

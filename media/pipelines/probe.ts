@@ -1,9 +1,18 @@
 import type { CameraSource } from '../protocol.js';
-import { fileSource, type MediaInfo, rtspSource, v4l2Source, VIDEO_ONLY_CAPS } from './sources.js';
-import { el, type PipelineDescription } from './spec.js';
+import {
+  fileSource,
+  type MediaInfo,
+  RTSP_AAC_CAPS,
+  rtspSource,
+  v4l2Source,
+  VIDEO_ONLY_CAPS,
+} from './sources.js';
+import { caps, el, ref, type PipelineDescription } from './spec.js';
 
 /** The appsink a probe reads its first sample (and so the stream's caps) from. */
 export const PROBE_SINK = 'probe';
+/** An RTSP probe's appsink for the camera's AAC stream: a sample there means the camera has audio to keep. */
+export const PROBE_AUDIO_SINK = 'probeaudio';
 
 const probeSink = el(
   'appsink',
@@ -23,7 +32,22 @@ export function buildProbePipeline(source: CameraSource, timeoutMs: number): Pip
       const head = rtspSource(source, undefined, {
         'tcp-timeout': Math.max(1, Math.round(timeoutMs)) * 1000,
       });
-      return { chains: [[...head.nodes, el('parsebin'), probeSink]], properties: head.properties };
+      return {
+        chains: [
+          [...head.nodes, el('parsebin'), probeSink],
+          // A second stream of rtspsrc's, linked (delayed) only if the camera announces AAC audio.
+          [
+            ref('src'),
+            caps('application/x-rtp', { ...RTSP_AAC_CAPS }),
+            el(
+              'appsink',
+              { sync: false, async: false, drop: true, 'max-buffers': 1, 'enable-last-sample': false },
+              PROBE_AUDIO_SINK,
+            ),
+          ],
+        ],
+        properties: head.properties,
+      };
     }
     case 'file': {
       const head = fileSource(source);

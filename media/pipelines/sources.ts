@@ -9,7 +9,15 @@ export interface MediaInfo {
   height: number | null;
   /** Frames per second, or null when the stream does not say. */
   fps: number | null;
+  /** The camera's audio stream that recordings keep as it is (AAC over RTSP), or null/absent for none. */
+  audio?: AudioCodec | null;
 }
+
+/** Audio a recording keeps without re-encoding: AAC, which MPEG-TS carries and browsers play. */
+export type AudioCodec = 'aac';
+
+/** The RTP caps of an RTSP camera's AAC stream (RFC 3640, as cameras send it). */
+export const RTSP_AAC_CAPS = { media: 'audio', 'encoding-name': 'MPEG4-GENERIC' } as const;
 
 /** The head of a pipeline: its nodes, and the user values to set on them after parsing. */
 export interface Segment {

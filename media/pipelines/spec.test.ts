@@ -17,6 +17,20 @@ describe('toLaunchString', () => {
     );
   });
 
+  it('ends a chain on a named pad, and refuses a pad name that is not one', () => {
+    const launch = toLaunchString({
+      chains: [
+        [el('audiotestsrc'), el('queue'), ref('rec', 'audio_%u')],
+        [el('videotestsrc'), el('splitmuxsink', {}, 'rec')],
+      ],
+    });
+    expect(launch).toBe('audiotestsrc ! queue ! rec.audio_%u videotestsrc ! splitmuxsink name=rec');
+    for (const pad of ['audio_%u ! filesrc', 'Audio', 'a.b', '%s'])
+      expect(() => toLaunchString({ chains: [[el('queue'), ref('rec', pad)]] }), pad).toThrow(
+        InvalidPipelineSpecError,
+      );
+  });
+
   it('renders negative and fractional numbers without exponents', () => {
     expect(toLaunchString({ chains: [[el('x264enc', { 'config-interval': -1, quantizer: 0.5 })]] })).toBe(
       'x264enc config-interval=-1 quantizer=0.500000',

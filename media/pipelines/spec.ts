@@ -26,10 +26,12 @@ export interface CapsNode {
   readonly fields: Readonly<Record<string, LaunchValue | Fraction>>;
 }
 
-/** `name.`: starts a branch from a named element (a tee). */
+/** `name.`: starts a branch from a named element (a tee), or `name.pad` ends one on a pad of it. */
 export interface RefNode {
   readonly kind: 'ref';
   readonly name: string;
+  /** A pad (template) name, e.g. splitmuxsink's `audio_%u`, when linking by caps would pick the wrong one. */
+  readonly pad?: string;
 }
 
 export type PipelineNode = ElementNode | CapsNode | RefNode;
@@ -62,8 +64,8 @@ export function caps(media: string, fields: Record<string, LaunchValue | Fractio
   return { kind: 'caps', media, fields };
 }
 
-export function ref(name: string): RefNode {
-  return { kind: 'ref', name };
+export function ref(name: string, pad?: string): RefNode {
+  return pad === undefined ? { kind: 'ref', name } : { kind: 'ref', name, pad };
 }
 
 export function fraction(num: number, den: number): Fraction {
@@ -72,6 +74,7 @@ export function fraction(num: number, den: number): Fraction {
 
 const FACTORY = /^[a-z][a-z0-9_]*$/;
 const NAME = /^[a-z][a-z0-9-]*$/;
+const PAD = /^[a-z][a-z0-9_]*(%u)?$/;
 const MEDIA = /^[a-z]+\/[a-z0-9.+-]+$/;
 const TOKEN = /^[A-Za-z0-9][A-Za-z0-9_+-]*$/;
 
@@ -97,7 +100,9 @@ function render(node: PipelineNode): string {
   switch (node.kind) {
     case 'ref':
       check(NAME.test(node.name), 'an element reference');
-      return `${node.name}.`;
+      if (node.pad === undefined) return `${node.name}.`;
+      check(PAD.test(node.pad), 'a pad name');
+      return `${node.name}.${node.pad}`;
     case 'caps': {
       check(MEDIA.test(node.media), 'a media type');
       const fields = Object.entries(node.fields).map(([key, v]) => {

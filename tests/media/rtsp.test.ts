@@ -59,10 +59,11 @@ describe('camera worker: RTSP', () => {
     latencyMs: 100,
   });
 
-  it('probes H.264 and H.265 streams for codec and size', async () => {
-    for (const [mount, codec] of [
-      ['/h264', 'h264'],
-      ['/h265', 'h265'],
+  it('probes H.264 and H.265 streams for codec and size, and AAC audio beside them', async () => {
+    for (const [mount, codec, audio] of [
+      ['/h264', 'h264', null],
+      ['/h265', 'h265', null],
+      ['/h264-aac', 'h264', 'aac'],
     ] as const) {
       const worker = fork();
       worker.send({ type: 'probe', source: camera(server.url(mount)), timeoutMs: 8_000 });
@@ -72,6 +73,7 @@ describe('camera worker: RTSP', () => {
         width: 320,
         height: 240,
         fps: 15,
+        audio,
       });
       expect((await worker.exited).code).toBe(0);
     }

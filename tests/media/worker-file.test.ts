@@ -46,6 +46,7 @@ describe('camera worker: file source', () => {
       width: 320,
       height: 240,
       fps: 15,
+      audio: null,
     });
     expect((await worker.exited).code).toBe(0);
   });

@@ -9,8 +9,10 @@ const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rtsp-ser
 
 export interface RtspServer {
   port: number;
-  /** rtsp://127.0.0.1:<port><mount>, mount one of /h264, /h265, /mjpeg. */
-  url(mount: '/h264' | '/h265' | '/mjpeg'): string;
+  /** The server's own pid (an `ip netns exec` prefix execs into it). */
+  pid: number;
+  /** rtsp://127.0.0.1:<port><mount>, mount one of /h264, /h265, /mjpeg, and /clip when started with a clip. */
+  url(mount: '/h264' | '/h265' | '/mjpeg' | '/h264-aac' | '/clip'): string;
   output(): string;
   /**
    * Freezes the server (SIGSTOP): connections stay open and nothing is sent, like a camera that hangs while
@@ -50,6 +52,11 @@ export async function startRtspServer(
   credentials?: { user: string; password: string },
   /** Run inside a test host (its exec prefix) and/or on a fixed port, so a test can restart the camera. */
   where: { prefix?: readonly string[]; port?: number } = {},
+  /**
+   * `clip`: an H.264 byte-stream file served at /clip in a loop at `fps` (default 30), passed through as it is
+   * (no encoder runs): a camera at sizes this machine could not encode live.
+   */
+  media: { clip?: string; fps?: number } = {},
 ): Promise<RtspServer> {
   const [command, ...args] = [...(where.prefix ?? []), PYTHON, SCRIPT];
   const child: ChildProcess = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -57,7 +64,7 @@ export async function startRtspServer(
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stdin?.write(
-    `${JSON.stringify({ ...credentials, ...(where.port === undefined ? {} : { port: where.port }) })}\n`,
+    `${JSON.stringify({ ...credentials, ...(where.port === undefined ? {} : { port: where.port }), ...media })}\n`,
   );
 
   const deadline = Date.now() + 10_000;
@@ -85,6 +92,7 @@ export async function startRtspServer(
 
   return {
     port,
+    pid: child.pid ?? 0,
     url: (mount) => `rtsp://127.0.0.1:${port}${mount}`,
     output: () => output,
     pause: () => child.kill('SIGSTOP'),
