@@ -8,6 +8,7 @@ import { errorResponses } from '../http/schemas.js';
 import type { RoutePlugin } from '../http/types.js';
 import { mimeOf } from './file-entry.js';
 import { pumpFile } from './file-pump.js';
+import { isHiddenEntry, type FileRootName } from './file-roots.js';
 import { DownloadQuery, ZipBody, ZipQuery } from './files.schemas.js';
 import { fileNotFound, isSafeName } from './path-safety.js';
 
@@ -70,7 +71,11 @@ export const downloadRoutes: RoutePlugin = async (app, { services }) => {
       },
     },
     async (request, reply) => {
-      const found = await (await files.unlocked()).resolve(request.query.path, { mustExist: true });
+      const found = await (
+        await files.unlocked(request.query.root)
+      ).resolve(request.query.path, {
+        mustExist: true,
+      });
       if (found.stat?.isFile() !== true)
         throw new AppError('NOT_A_FILE', 400, 'Only files can be downloaded; zip folders.');
       const { size, mtimeMs } = found.stat;
@@ -114,10 +119,11 @@ export const downloadRoutes: RoutePlugin = async (app, { services }) => {
     },
   );
 
-  const zip = async (paths: readonly string[], reply: FastifyReply) => {
-    const root = await files.unlocked();
+  const zip = async (paths: readonly string[], rootName: FileRootName, reply: FastifyReply) => {
+    const root = await files.unlocked(rootName);
     const entries = [];
     for (const apiPath of paths) entries.push(await root.resolve(apiPath, { mustExist: true }));
+    const listed = (child: string) => isSafeName(child) && !isHiddenEntry(rootName, child);
     const single = entries.length === 1 ? entries[0]?.segments.at(-1) : undefined;
     const archive = new ZipArchive({ zlib: { level: 1 } });
     // Names inside the zip are relative, '/'-separated and checked like any name: no entry can escape on unpack.
@@ -129,7 +135,7 @@ export const downloadRoutes: RoutePlugin = async (app, { services }) => {
       } else if (stat.isDirectory()) {
         archive.append('', { name: `${name}/`, date: stat.mtime });
         for (const child of await readdir(abs)) {
-          if (child.startsWith('.vigil-partial-') || !isSafeName(child)) continue;
+          if (!listed(child)) continue;
           await add(path.join(abs, child), `${name}/${child}`);
         }
       }
@@ -137,7 +143,7 @@ export const downloadRoutes: RoutePlugin = async (app, { services }) => {
     fileHeaders(reply);
     void reply
       .header('content-type', 'application/zip')
-      .header('content-disposition', disposition('attachment', `${single ?? 'vigil-files'}.zip`));
+      .header('content-disposition', disposition('attachment', `${single ?? `vigil-${rootName}`}.zip`));
     // Walk as the archive drains (archiver queues entries, not their bytes), so memory stays flat.
     void (async () => {
       try {
@@ -145,7 +151,7 @@ export const downloadRoutes: RoutePlugin = async (app, { services }) => {
           const name = entry.segments.at(-1);
           if (name === undefined) {
             for (const child of await readdir(entry.abs))
-              if (isSafeName(child)) await add(path.join(entry.abs, child), child);
+              if (listed(child)) await add(path.join(entry.abs, child), child);
           } else {
             await add(entry.abs, name);
           }
@@ -170,7 +176,7 @@ export const downloadRoutes: RoutePlugin = async (app, { services }) => {
         response: errorResponses(400, 404, 423),
       },
     },
-    (request, reply) => zip(request.body.paths, reply),
+    (request, reply) => zip(request.body.paths, request.body.root ?? 'files', reply),
   );
 
   app.get(
@@ -184,7 +190,8 @@ export const downloadRoutes: RoutePlugin = async (app, { services }) => {
         response: errorResponses(400, 404, 423),
       },
     },
-    (request, reply) => zip(([] as string[]).concat(request.query.path), reply),
+    (request, reply) =>
+      zip(([] as string[]).concat(request.query.path), request.query.root ?? 'files', reply),
   );
 };
 

@@ -20,7 +20,10 @@ import {
   TrashListSchema,
 } from './files.schemas.js';
 
-/** Listing, metadata and changes. Viewers read; editors (and admins) write. 423 VAULT_LOCKED while locked. */
+/**
+ * Listing, metadata and changes. Viewers read; editors (and admins) write, in `files/` only (403 READ_ONLY for
+ * `root: recordings`). 423 VAULT_LOCKED while locked.
+ */
 export const filesRoutes: RoutePlugin = async (app, { services }) => {
   const { files } = services;
   const tags = ['files'];
@@ -38,7 +41,8 @@ export const filesRoutes: RoutePlugin = async (app, { services }) => {
         response: { 200: ListingSchema, ...errors },
       },
     },
-    (request) => files.list(request.query.path ?? '/', request.query.offset, request.query.limit),
+    (request) =>
+      files.list(request.query.path ?? '/', request.query.offset, request.query.limit, request.query.root),
   );
 
   app.get(
@@ -52,7 +56,7 @@ export const filesRoutes: RoutePlugin = async (app, { services }) => {
         response: { 200: PathEntrySchema, ...errors },
       },
     },
-    (request) => files.stat(request.query.path),
+    (request) => files.stat(request.query.path, request.query.root),
   );
 
   app.post(
@@ -61,7 +65,7 @@ export const filesRoutes: RoutePlugin = async (app, { services }) => {
       config: { access: 'editor' },
       schema: { tags, summary: 'New folder', body: PathBody, response: { 201: PathEntrySchema, ...errors } },
     },
-    async (request, reply) => reply.code(201).send(await files.mkdir(request.body.path)),
+    async (request, reply) => reply.code(201).send(await files.mkdir(request.body.path, request.body.root)),
   );
 
   app.post(
@@ -75,7 +79,7 @@ export const filesRoutes: RoutePlugin = async (app, { services }) => {
         response: { 200: PathEntrySchema, ...errors },
       },
     },
-    (request) => files.rename(request.body.path, request.body.name),
+    (request) => files.rename(request.body.path, request.body.name, request.body.root),
   );
 
   app.post(
@@ -90,7 +94,12 @@ export const filesRoutes: RoutePlugin = async (app, { services }) => {
       },
     },
     async (request) => {
-      const result = await files.move(userId(request), request.body.paths, request.body.to);
+      const result = await files.move(
+        userId(request),
+        request.body.paths,
+        request.body.to,
+        request.body.root,
+      );
       return { moved: result.done, failed: result.failed };
     },
   );
@@ -107,7 +116,12 @@ export const filesRoutes: RoutePlugin = async (app, { services }) => {
       },
     },
     async (request) => {
-      const result = await files.copy(userId(request), request.body.paths, request.body.to);
+      const result = await files.copy(
+        userId(request),
+        request.body.paths,
+        request.body.to,
+        request.body.root,
+      );
       return { copied: result.done, failed: result.failed };
     },
   );
@@ -124,7 +138,11 @@ export const filesRoutes: RoutePlugin = async (app, { services }) => {
       },
     },
     async (request) => {
-      const result = await files.remove(request.body.paths, request.body.permanent === true);
+      const result = await files.remove(
+        request.body.paths,
+        request.body.permanent === true,
+        request.body.root,
+      );
       return { deleted: result.done, failed: result.failed };
     },
   );

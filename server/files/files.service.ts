@@ -7,6 +7,7 @@ import { vaultLocked } from '../vault/vault-guard.js';
 import type { WsHub } from '../ws/ws-hub.js';
 import { compareEntries, entryOf, type FileEntry } from './file-entry.js';
 import { copyTree, storageError, treeSize } from './file-copy.js';
+import { assertWritableRoot, isHiddenEntry, type FileRootName } from './file-roots.js';
 import {
   assertSafeName,
   FilesRoot,
@@ -36,18 +37,28 @@ const notAFolder = () => new AppError('NOT_A_FOLDER', 400, 'That is a file, not 
 const rootRefused = () => new AppError('ROOT_REFUSED', 400, 'The files root itself cannot be changed.');
 
 /**
- * The file manager over the vault's `files/`: every path through path-safety, every write through the vault's
- * guard, nothing staged outside the vault. Batches never stop at the first failure.
+ * The file manager over the vault's `files/`, and read-only over its `recordings/` (see file-roots.ts): every
+ * path through path-safety, every write through the vault's guard, nothing staged outside the vault. Batches
+ * never stop at the first failure.
  */
 export function createFilesService(deps: { vault: VaultService; hub: WsHub; now: () => Date }) {
   const { vault, hub, now } = deps;
   const files = new FilesRoot(path.join(vault.mountPoint, 'files'));
+  const roots: Record<FileRootName, FilesRoot> = {
+    files,
+    recordings: new FilesRoot(path.join(vault.mountPoint, 'recordings')),
+  };
   const trash = new Trash(path.join(vault.mountPoint, '.trash'));
 
   /** Every route answers 423 while the vault is locked, reads included. */
-  const unlocked = async (): Promise<FilesRoot> => {
+  const unlocked = async (root: FileRootName = 'files'): Promise<FilesRoot> => {
     if (vault.guard.current === null || !(await vault.guard.stillMounted())) throw vaultLocked();
-    return files;
+    return roots[root];
+  };
+  /** Where a change happens: READ_ONLY for anything but `files/`, before a path is even looked at. */
+  const changeable = async (root: FileRootName = 'files'): Promise<FilesRoot> => {
+    assertWritableRoot(root);
+    return unlocked('files');
   };
   const writable = (target: string) => vault.guard.assertWritable(target);
 
@@ -72,8 +83,8 @@ export function createFilesService(deps: { vault: VaultService; hub: WsHub; now:
     return result;
   }
 
-  const mustBeFolder = async (apiPath: string): Promise<ResolvedPath> => {
-    const folder = await (await unlocked()).resolve(apiPath, { mustExist: true });
+  const mustBeFolder = async (apiPath: string, root: FileRootName = 'files'): Promise<ResolvedPath> => {
+    const folder = await (await unlocked(root)).resolve(apiPath, { mustExist: true });
     if (folder.stat?.isDirectory() !== true) throw notAFolder();
     return folder;
   };
@@ -114,7 +125,7 @@ export function createFilesService(deps: { vault: VaultService; hub: WsHub; now:
    * a file rewritten in place may show its old size for that second.
    */
   const listings = new Map<string, { at: number; mtimeMs: number; ctimeMs: number; entries: FileEntry[] }>();
-  async function listingOf(folder: ResolvedPath): Promise<FileEntry[]> {
+  async function listingOf(folder: ResolvedPath, root: FileRootName): Promise<FileEntry[]> {
     const dir = folder.stat;
     const cached = listings.get(folder.abs);
     if (
@@ -131,7 +142,7 @@ export function createFilesService(deps: { vault: VaultService; hub: WsHub; now:
     const names = await readdir(folder.abs);
     const small = names.length <= SYNC_LISTING_MAX;
     for (const name of names) {
-      if (name.startsWith('.vigil-partial-')) continue;
+      if (isHiddenEntry(root, name)) continue;
       const full = path.join(folder.abs, name);
       const stat = small
         ? (lstatSync(full, { throwIfNoEntry: false }) ?? null)
@@ -206,12 +217,13 @@ export function createFilesService(deps: { vault: VaultService; hub: WsHub; now:
     root: files,
     trash,
     unlocked,
+    changeable,
     writable,
     guarded,
 
-    async list(apiPath: string, offset = 0, limit = PAGE_LIMIT) {
-      const folder = await mustBeFolder(apiPath);
-      const entries = await listingOf(folder);
+    async list(apiPath: string, offset = 0, limit = PAGE_LIMIT, root: FileRootName = 'files') {
+      const folder = await mustBeFolder(apiPath, root);
+      const entries = await listingOf(folder, root);
       const page = Math.min(limit, PAGE_LIMIT);
       return {
         path: folder.api,
@@ -222,14 +234,14 @@ export function createFilesService(deps: { vault: VaultService; hub: WsHub; now:
       };
     },
 
-    async stat(apiPath: string) {
-      const found = await (await unlocked()).resolve(apiPath, { mustExist: true });
+    async stat(apiPath: string, root: FileRootName = 'files') {
+      const found = await (await unlocked(root)).resolve(apiPath, { mustExist: true });
       if (found.stat === null) throw fileNotFound();
       return { path: found.api, ...entryOf(found.segments.at(-1) ?? '', found.stat) };
     },
 
-    async mkdir(apiPath: string) {
-      const target = await (await unlocked()).resolve(apiPath, { mustExist: false });
+    async mkdir(apiPath: string, root: FileRootName = 'files') {
+      const target = await (await changeable(root)).resolve(apiPath, { mustExist: false });
       if (target.segments.length === 0 || target.stat !== null) throw alreadyExists();
       await files.resolveParent(target);
       await writable(target.abs);
@@ -242,9 +254,10 @@ export function createFilesService(deps: { vault: VaultService; hub: WsHub; now:
       return { path: target.api, ...entryOf(target.segments.at(-1) ?? '', await lstat(target.abs)) };
     },
 
-    async rename(apiPath: string, name: string) {
+    async rename(apiPath: string, name: string, root: FileRootName = 'files') {
+      const changing = await changeable(root);
       assertSafeName(name);
-      const source = await (await unlocked()).resolve(apiPath, { mustExist: true });
+      const source = await changing.resolve(apiPath, { mustExist: true });
       if (source.segments.length === 0) throw rootRefused();
       const dest = await files.resolve(toApiPath([...source.segments.slice(0, -1), name]), {
         mustExist: false,
@@ -260,17 +273,17 @@ export function createFilesService(deps: { vault: VaultService; hub: WsHub; now:
       return { path: dest.api, ...entryOf(name, await lstat(dest.abs)) };
     },
 
-    move: async (userId: number, paths: readonly string[], to: string) => {
-      await unlocked();
+    move: async (userId: number, paths: readonly string[], to: string, root: FileRootName = 'files') => {
+      await changeable(root);
       return transfer('move', userId, paths, to);
     },
-    copy: async (userId: number, paths: readonly string[], to: string) => {
-      await unlocked();
+    copy: async (userId: number, paths: readonly string[], to: string, root: FileRootName = 'files') => {
+      await changeable(root);
       return transfer('copy', userId, paths, to);
     },
 
-    async remove(paths: readonly string[], permanent: boolean) {
-      await unlocked();
+    async remove(paths: readonly string[], permanent: boolean, root: FileRootName = 'files') {
+      await changeable(root);
       return batch(paths, async (apiPath) => {
         const target = await files.resolve(apiPath, { mustExist: true });
         if (target.segments.length === 0) throw rootRefused();

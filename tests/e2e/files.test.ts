@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTsSegment } from '../support/clips.js';
 import { zipEntryNames } from '../support/zip-entries.js';
 import { launchChromium, submitLogin } from '../support/browser.js';
 import { startBuiltServer, type ServerProcess } from '../support/server-process.js';
@@ -278,6 +279,59 @@ describe('files in the browser: drop uploads → resume → folder → rename �
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  let cameraId = 0;
+  const segmentName = '1777636800000-s1-000001.ts';
+
+  it('browses the recordings read-only: a segment under its camera, downloadable, and no way to delete it', async () => {
+    const camera: unknown = await page.evaluate(`fetch('/api/cameras', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Porch', kind: 'test' }),
+    }).then((response) => response.json())`);
+    cameraId = (camera as { id: number }).id;
+    // Where the recorder keeps a segment: recordings/<camera>/<day>/.
+    const segmentFile = path.join(vaultDir, 'recordings', String(cameraId), '2026-05-01', segmentName);
+    mkdirSync(path.dirname(segmentFile), { recursive: true });
+    await makeTsSegment(segmentFile, 2);
+
+    await page.getByTestId('recordings-tab').click();
+    await page.waitForURL(/\/files\?root=recordings$/);
+    await page.getByTestId('files-read-only-note').waitFor();
+    await expect.poll(() => row(String(cameraId)).getByTestId('file-open').textContent()).toContain('Porch');
+    for (const control of ['files-upload', 'files-new-folder', 'files-conflict']) {
+      expect(await page.getByTestId(control).count()).toBe(0);
+    }
+    await row(String(cameraId)).getByTestId('file-open').click();
+    await row('2026-05-01').getByTestId('file-open').click();
+    await row(segmentName).waitFor();
+    await expect
+      .poll(() => page.getByTestId('files-crumb').allTextContents())
+      .toEqual(['Recordings', 'Porch', '2026-05-01']);
+
+    await row(segmentName).getByTestId('file-select').click();
+    await page.getByTestId('files-download').waitFor();
+    for (const control of ['files-delete', 'files-rename', 'files-move', 'files-copy']) {
+      expect(await page.getByTestId(control).count()).toBe(0);
+    }
+    // The keyboard's Delete and F2 do nothing here either.
+    await row(segmentName).getByTestId('file-open').focus();
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('F2');
+    expect(await page.locator('dialog[open]').count()).toBe(0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('files-download').click(),
+    ]);
+    expect(readFileSync(await download.path()).equals(readFileSync(segmentFile))).toBe(true);
+    expect(existsSync(segmentFile)).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/files-07-recordings.png`, fullPage: true });
+
+    await page.getByTestId('files-tab').click();
+    await page.waitForURL(/\/files$/);
+    await row('Reports').waitFor();
+    expect(await page.getByTestId('files-read-only-note').count()).toBe(0);
+  });
+
   it('shows a viewer the files without any way to change them', async () => {
     const created = await page.evaluate(`fetch('/api/users', {
       method: 'POST',
@@ -305,6 +359,11 @@ describe('files in the browser: drop uploads → resume → folder → rename �
     );
     expect(overflow).toBe(0);
     await phone.screenshot({ path: `${SHOTS}/files-07-viewer-phone.png`, fullPage: true });
+    // The recordings too, read-only like for everyone.
+    await phone.getByTestId('recordings-tab').click();
+    await phone.getByTestId('files-read-only-note').waitFor();
+    await phone.locator(`[data-testid="file-row"][data-name="${cameraId}"]`).waitFor();
+    expect(await phone.getByTestId('files-upload').count()).toBe(0);
     await viewerContext.close();
   });
 

@@ -16,6 +16,7 @@ import type {
   DeleteRequest,
   EmptyTrashAnswer,
   FileListing,
+  FileRootName,
   Health,
   LockVaultRequest,
   LoginRequest,
@@ -347,13 +348,13 @@ export const api = {
     }),
 
   /** One page of a folder (at most 1000 entries); `total` says whether more pages follow. */
-  listFiles: async (path: string, offset = 0, limit?: number) =>
-    (await requestJson('GET', `/api/files?${query({ path, offset, limit })}`)) as FileListing,
+  listFiles: async (path: string, offset = 0, limit?: number, root?: FileRootName) =>
+    (await requestJson('GET', `/api/files?${query({ root, path, offset, limit })}`)) as FileListing,
   statFile: async (path: string) =>
     (await requestJson('GET', `/api/files/stat?${query({ path })}`)) as PathEntry,
   /** 201 with the new folder; ALREADY_EXISTS (409) when the name is taken. */
-  makeFolder: async (path: string) =>
-    (await requestJson('POST', '/api/files/mkdir', { body: { path } })) as PathEntry,
+  makeFolder: async (path: string, root: FileRootName = 'files') =>
+    (await requestJson('POST', '/api/files/mkdir', { body: { path, root } })) as PathEntry,
   renameFile: async (body: RenameRequest) =>
     (await requestJson('POST', '/api/files/rename', { body })) as PathEntry,
   /** Never stops at the first failure: `failed` lists what did not move, with codes. */
@@ -368,7 +369,7 @@ export const api = {
       timeoutMs: FILE_BATCH_TIMEOUT_MS,
     })) as DeleteAnswer,
   /** A text file's content (the server sends markup such as HTML or SVG as plain text). */
-  fileText: (path: string) => requestText(fileDownloadUrl(path, true)),
+  fileText: (path: string, root: FileRootName = 'files') => requestText(fileDownloadUrl(path, true, root)),
   listTrash: async () => (await requestJson('GET', '/api/trash')) as TrashList,
   restoreTrash: async (body: RestoreRequest) =>
     (await requestJson('POST', '/api/trash/restore', {

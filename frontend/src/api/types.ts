@@ -18,6 +18,7 @@ import type {
   EmptyResult,
   FileEntrySchema,
   ListingSchema,
+  ListQuery,
   MoveResult,
   PathBody,
   PathEntrySchema,
@@ -131,6 +132,8 @@ export type VaultSlotAnswer = Static<typeof SlotAnswer>;
 export type FileEntry = Static<typeof FileEntrySchema>;
 /** file, dir, or other (a symlink or device planted by hand: shown, never followed). */
 export type FileEntryType = FileEntry['type'];
+/** The vault folder a file-manager path is in: files (read and write) or recordings (read-only). */
+export type FileRootName = NonNullable<Static<typeof ListQuery>['root']>;
 /** GET /api/files: one page of a folder, folders first; `total` counts the whole folder. */
 export type FileListing = Static<typeof ListingSchema>;
 /** One entry with its API path, as GET /api/files/stat, mkdir and rename answer. */
@@ -218,6 +221,7 @@ export type ServerErrorCode =
   | 'INSUFFICIENT_STORAGE'
   | 'PAYLOAD_TOO_LARGE'
   | 'UPLOAD_EXPIRED'
+  | 'READ_ONLY'
   // Camera sources and probes.
   | 'INVALID_SOURCE'
   | 'AUTH_FAILED'

@@ -1,10 +1,10 @@
-// The file manager's folder: where the user is, what is in it (every page of the listing), the selection, the
+// The file manager's folder: where the user is (a place, files or recordings, and a folder in it), what is in it (every page of the listing), the selection, the
 // order and the view. The files live in the vault, so the listing follows the vault's state: it is dropped
 // while the vault is not open (nothing of it may linger on screen) and fetched anew once it opens again.
 import { defineStore, storeToRefs } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import { api, isApiError } from '../api/client';
-import type { BatchFailure, FileEntry } from '../api/types';
+import type { BatchFailure, FileEntry, FileRootName } from '../api/types';
 import { useLiveSocket } from '../composables/use-live-socket';
 import {
   DEFAULT_SORT,
@@ -55,7 +55,9 @@ export const useFilesStore = defineStore('files', () => {
   const socket = useLiveSocket();
   const { state: vaultState } = storeToRefs(vault);
 
-  /** The folder the user is in (API path). */
+  /** The place the folder is in: the vault's files, or its recordings (read-only). */
+  const root = ref<FileRootName>('files');
+  /** The folder the user is in (API path within `root`). */
   const folder = ref(ROOT);
   /** The folder's entries, in the server's order; all pages. */
   const entries = ref<FileEntry[]>([]);
@@ -89,11 +91,12 @@ export const useFilesStore = defineStore('files', () => {
   async function load(): Promise<void> {
     const mine = ++generation;
     const path = folder.value;
+    const place = root.value;
     loading.value = true;
     try {
       const all: FileEntry[] = [];
       for (;;) {
-        const page = await api.listFiles(path, all.length);
+        const page = await api.listFiles(path, all.length, undefined, place);
         if (mine !== generation) return;
         all.push(...page.entries);
         // A folder that shrank meanwhile ends early; one that grew shows the rest on the next load.
@@ -121,11 +124,12 @@ export const useFilesStore = defineStore('files', () => {
     load().catch(() => undefined);
   }
 
-  /** Makes `path` the current folder without fetching it (while the vault is closed, say). */
-  function setFolder(path: string): void {
+  /** Makes `path` in `place` the current folder without fetching it (while the vault is closed, say). */
+  function setFolder(path: string, place: FileRootName = 'files'): void {
     const next = normalizePath(path);
-    if (next === folder.value) return;
+    if (next === folder.value && place === root.value) return;
     generation += 1;
+    root.value = place;
     folder.value = next;
     entries.value = [];
     loaded.value = false;
@@ -133,9 +137,9 @@ export const useFilesStore = defineStore('files', () => {
     selection.value = EMPTY_SELECTION;
   }
 
-  /** Goes to `path` and fetches it (the page calls this whenever the address changes). */
-  function open(path: string): Promise<void> {
-    setFolder(path);
+  /** Goes to `path` in `place` and fetches it (the page calls this whenever the address changes). */
+  function open(path: string, place: FileRootName = 'files'): Promise<void> {
+    setFolder(path, place);
     return load();
   }
 
@@ -191,11 +195,13 @@ export const useFilesStore = defineStore('files', () => {
   }
 
   async function makeFolder(name: string): Promise<void> {
-    await changing(() => api.makeFolder(joinPath(folder.value, name)));
+    await changing(() => api.makeFolder(joinPath(folder.value, name), root.value));
   }
 
   async function rename(entry: FileEntry, name: string): Promise<void> {
-    await changing(() => api.renameFile({ path: joinPath(folder.value, entry.name), name }));
+    await changing(() =>
+      api.renameFile({ root: root.value, path: joinPath(folder.value, entry.name), name }),
+    );
     selectOnly([name]);
   }
 
@@ -203,10 +209,10 @@ export const useFilesStore = defineStore('files', () => {
     try {
       return await changing(async () => {
         if (kind === 'move') {
-          const answer = await api.moveFiles({ paths, to });
+          const answer = await api.moveFiles({ root: root.value, paths, to });
           return { done: answer.moved, failed: answer.failed };
         }
-        const answer = await api.copyFiles({ paths, to });
+        const answer = await api.copyFiles({ root: root.value, paths, to });
         return { done: answer.copied, failed: answer.failed };
       });
     } finally {
@@ -216,7 +222,7 @@ export const useFilesStore = defineStore('files', () => {
 
   /** Moves to the trash. */
   async function remove(paths: string[]): Promise<BatchOutcome> {
-    const answer = await changing(() => api.deleteFiles({ paths }));
+    const answer = await changing(() => api.deleteFiles({ root: root.value, paths }));
     return { done: answer.deleted, failed: answer.failed };
   }
 
@@ -234,11 +240,13 @@ export const useFilesStore = defineStore('files', () => {
     () => auth.user?.id,
     () => {
       forget();
+      root.value = 'files';
       folder.value = ROOT;
     },
   );
 
   return {
+    root,
     folder,
     entries,
     sorted,

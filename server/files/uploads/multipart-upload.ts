@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import { AppError, validationFailed } from '../../errors.js';
 import { vaultLocked, type VaultGuard } from '../../vault/vault-guard.js';
 import { storageError } from '../file-copy.js';
+import type { FileRootName } from '../file-roots.js';
 import type { FilesService } from '../files.service.js';
 import { safeBaseName } from '../path-safety.js';
 import { finalizeUpload } from './finalize-upload.js';
@@ -100,6 +101,8 @@ export function createMultipartUploads(deps: {
       parts: AsyncIterable<Multipart>;
       /** Target folder (API path), default `/`. */
       path: string | undefined;
+      /** The place `path` is in; only `files` (the default) takes uploads. */
+      root: FileRootName | undefined;
       conflict: string | undefined;
       /** Content-Length of the whole request, when the client sent one (checked against free space). */
       contentLength: number | undefined;
@@ -109,7 +112,7 @@ export function createMultipartUploads(deps: {
       // Judged before any byte is read: policy, folder, room for the whole request, and the lock (last, so
       // that a lock starting from here on finds this request registered and aborts it).
       const conflict = parseConflict(input.conflict);
-      const folder = await uploadFolder(files, input.path ?? '/');
+      const folder = await uploadFolder(files, input.path ?? '/', input.root);
       if (input.contentLength !== undefined) await assertRoom(mountPoint, input.contentLength);
       inFlight.assertAccepting();
 

@@ -1,5 +1,6 @@
 import { AppError, validationFailed } from '../../errors.js';
 import type { FileEntry } from '../file-entry.js';
+import { parseRootName, type FileRootName } from '../file-roots.js';
 import type { FilesService } from '../files.service.js';
 import { parseApiPath, safeBaseName, toApiPath, type ResolvedPath } from '../path-safety.js';
 
@@ -31,9 +32,16 @@ export function parseConflict(value: string | null | undefined): ConflictPolicy 
   return policy;
 }
 
-/** The folder an upload goes into: it exists, is a real folder inside the files root, and the vault is open. */
-export async function uploadFolder(files: FilesService, apiPath: string): Promise<ResolvedPath> {
-  const folder = await (await files.unlocked()).resolve(apiPath, { mustExist: true });
+/**
+ * The folder an upload goes into: in `files/` (READ_ONLY for another root), existing, a real folder inside the
+ * files root, and the vault is open.
+ */
+export async function uploadFolder(
+  files: FilesService,
+  apiPath: string,
+  root: FileRootName = 'files',
+): Promise<ResolvedPath> {
+  const folder = await (await files.changeable(root)).resolve(apiPath, { mustExist: true });
   if (folder.stat?.isDirectory() !== true) throw notAFolder();
   return folder;
 }
@@ -49,14 +57,17 @@ export async function resolveUploadTarget(
     filename?: string | null | undefined;
     path?: string | null | undefined;
     conflict?: string | null | undefined;
+    /** The place the folder is in; only `files` (the default) takes uploads. */
+    root?: string | null | undefined;
   },
 ): Promise<UploadTarget> {
+  const root = parseRootName(input.root);
   if (input.filename === undefined || input.filename === null || input.filename === '') {
     throw validationFailed('An upload needs a filename.');
   }
   const name = safeBaseName(input.filename);
   const conflict = parseConflict(input.conflict);
-  const folder = await uploadFolder(files, input.path ?? '/');
+  const folder = await uploadFolder(files, input.path ?? '/', root);
   const target = toApiPath([...folder.segments, name]);
   parseApiPath(target); // the joined path must fit MAX_PATH_BYTES too
   if (conflict !== 'rename') {

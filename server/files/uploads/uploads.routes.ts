@@ -16,7 +16,8 @@ const MAX_FIELD_BYTES = 1024;
 
 const TUS_DESCRIPTION =
   'tus 1.0 (creation, creation-with-upload, termination, expiration). Upload-Metadata keys: `filename` ' +
-  '(required; reduced to a safe base name), `path` (target folder, default "/"), `conflict` (rename | ' +
+  '(required; reduced to a safe base name), `path` (target folder, default "/"), `root` (files, the default; ' +
+  'recordings is 403 READ_ONLY), `conflict` (rename | ' +
   'overwrite | fail). Partial data stays inside the vault; the request that completes an upload moves it ' +
   `into its folder and answers \`${UPLOADED_PATH_HEADER}\` (the file's path, percent-encoded).`;
 
@@ -130,6 +131,7 @@ export const uploadsRoutes: RoutePlugin = async (app, { services }) => {
         const outcome = await uploads.multipart.receive({
           parts: request.parts(),
           path: request.query.path,
+          root: request.query.root,
           conflict: request.query.conflict,
           contentLength: Number.isSafeInteger(length) ? length : undefined,
           abort: () => request.raw.destroy(),

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ApiPath, PathEntrySchema } from '../files.schemas.js';
+import { ApiPath, PathEntrySchema, RootName } from '../files.schemas.js';
 
 const Conflict = Type.Union([Type.Literal('rename'), Type.Literal('overwrite'), Type.Literal('fail')], {
   description:
@@ -9,6 +9,8 @@ const Conflict = Type.Union([Type.Literal('rename'), Type.Literal('overwrite'), 
 export const UploadQuery = Type.Object({
   /** Target folder; default "/". */
   path: Type.Optional(ApiPath),
+  /** Only `files` (the default) takes uploads: `recordings` is 403 READ_ONLY. */
+  root: RootName,
   conflict: Type.Optional(Conflict),
 });
 
