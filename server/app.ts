@@ -39,6 +39,8 @@ import { eventsRoutes } from './events/events.routes.js';
 import { facesRoutes } from './faces/faces.routes.js';
 import { detectorsRoutes } from './detection/detectors.routes.js';
 import { recordingsRoutes } from './recordings/recordings.routes.js';
+import { recordingsExportRoutes } from './recordings/recordings-export.routes.js';
+import { recordingThumbnailsRoutes } from './recordings/recording-thumbnails.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -141,7 +143,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await services.fleet?.stopAll();
     // Copies to the vault under way finish before the vault closes; the RAM cache is emptied.
     await services.recorder?.close();
+    await services.thumbnailMaker?.close();
     await services.retention.close();
+    // Exports under way stop and remove their working files while the vault is still there.
+    await services.recordingExports.close();
     await services.detection?.stop();
     await media?.janus.close();
     services.vault.close();
@@ -185,6 +190,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     detectorsRoutes,
     facesRoutes,
     recordingsRoutes,
+    recordingsExportRoutes,
+    recordingThumbnailsRoutes,
   ]) {
     await app.register(plugin, { services });
   }

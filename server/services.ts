@@ -9,7 +9,7 @@ import { createSessionsService, type SessionsService } from './auth/sessions.ser
 import { createCameraFleet, type CameraFleet, type LiveIngest } from './cameras/camera-fleet.js';
 import { createCameraProber } from './cameras/camera-probe.js';
 import { createCamerasService, type CamerasService } from './cameras/cameras.service.js';
-import type { Config } from './config.js';
+import { appRoot, type Config } from './config.js';
 import type { Database } from './db/schema.js';
 import { createSetupService, type SetupService } from './setup/setup.service.js';
 import { createUsersRepository } from './users/users.repository.js';
@@ -39,6 +39,12 @@ import {
   type CameraRecordingService,
 } from './cameras/camera-recording.service.js';
 import { createRecordingsService, type RecordingsService } from './recordings/recordings.service.js';
+import { createRecordingExports, type RecordingExports } from './recordings/recordings-export.js';
+import { createThumbnailMaker, type ThumbnailMaker } from './recordings/recording-thumbnails.js';
+import {
+  createRecordingThumbnailsService,
+  type RecordingThumbnailsService,
+} from './recordings/recording-thumbnails.service.js';
 import path from 'node:path';
 
 /** Everything the routes use, built once from explicit dependencies. */
@@ -76,6 +82,12 @@ export interface Services {
   faces: FacesService;
   /** The recordings index and segment files in the vault (reading; the recorder writes). */
   recordings: RecordingsService;
+  /** Exports of recorded ranges as MP4 into files/Exports/ (a child process each; works with media off too). */
+  recordingExports: RecordingExports;
+  /** The timeline's thumbnails in the vault (reading). */
+  thumbnails: RecordingThumbnailsService;
+  /** Makes a thumbnail now and then from the segments the recorder keeps; null when media is off. */
+  thumbnailMaker: ThumbnailMaker | null;
 }
 
 /** The LUKS volume through the privileged helper, or the development directory (VIGIL_VAULT=dir:). */
@@ -147,9 +159,13 @@ export function createServices(deps: {
     log,
     limits: { quota: config.recording.quota, minFree: config.recording.minFree },
   });
+  const thumbnailMaker = media
+    ? createThumbnailMaker({ vault, log, programPath: path.join(appRoot(), 'dist', 'media', 'thumbnail.js') })
+    : null;
   const recorder = media
     ? createRecorder({
         makeRoom: (bytes) => retention.makeRoom(bytes),
+        onKept: (cameraId, segment, file) => thumbnailMaker?.onKept(cameraId, segment, file),
         cache: openRamCache(config.recording.cacheDir, {
           allowPersistent: config.recording.allowPersistentCache,
         }),
@@ -214,8 +230,18 @@ export function createServices(deps: {
   const cameraRecording = createCameraRecordingService({ db, audit, fleet, now });
   const faces = createFacesService({ vault, events, detection, log, now });
   const recordings = createRecordingsService({ db, vault, events });
+  const thumbnails = createRecordingThumbnailsService({ db, vault });
   const files = createFilesService({ vault, hub, now });
   const uploads = createUploadsService({ vault, files, config: config.uploads, log, now });
+  const recordingExports = createRecordingExports({
+    db,
+    vault,
+    files,
+    hub,
+    audit,
+    log,
+    programPath: path.join(appRoot(), 'dist', 'media', 'recording-export.js'),
+  });
   return {
     version,
     now,
@@ -239,7 +265,10 @@ export function createServices(deps: {
     detectors,
     faces,
     recordings,
+    recordingExports,
     recorder,
     retention,
+    thumbnails,
+    thumbnailMaker,
   };
 }

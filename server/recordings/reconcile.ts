@@ -2,13 +2,16 @@
  * The reconcile pass, run whenever vault.db opens: the recordings on the vault and their index agree again
  * after a crash. A row whose file is gone is removed; a whole segment without a row (the server died between
  * the rename and the row) is indexed from its own contents; a `.partial` left by an interrupted copy is removed.
+ * Each day's thumbs/ folder is not a segment: thumbnails-reconcile.ts does the same for the thumbnails in it.
  */
 import type Sqlite from 'better-sqlite3';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { countKeyframes, videoSpan } from '../../media/ts-keyframes.js';
 import type { VaultGuard } from '../vault/vault-guard.js';
+import { THUMBS_FOLDER } from './recording-thumbnails.js';
 import { recordingsStoreOf } from './recordings.store.js';
+import { reconcileThumbnails, type ThumbnailsReconcileResult } from './thumbnails-reconcile.js';
 
 /** `<startedAt>-<session>-<sequence>.ts`, as the recorder names what it keeps. */
 const SEGMENT_NAME = /^(\d{10,15})-[0-9a-z-]+-\d+\.ts$/;
@@ -19,6 +22,7 @@ export interface ReconcileResult {
   rowsWithoutFile: number;
   indexed: number;
   partialsRemoved: number;
+  thumbnails: ThumbnailsReconcileResult;
 }
 
 async function entries(dir: string): Promise<string[]> {
@@ -34,7 +38,12 @@ export async function reconcileRecordings(
   mountPoint: string,
   guard: VaultGuard,
 ): Promise<ReconcileResult> {
-  const result: ReconcileResult = { rowsWithoutFile: 0, indexed: 0, partialsRemoved: 0 };
+  const result: ReconcileResult = {
+    rowsWithoutFile: 0,
+    indexed: 0,
+    partialsRemoved: 0,
+    thumbnails: { rowsWithoutFile: 0, indexed: 0, partialsRemoved: 0 },
+  };
   const root = path.join(mountPoint, 'recordings');
   const rows = db.prepare('SELECT id, path FROM recordings').all() as { id: number; path: string }[];
   const indexed = new Map(rows.map((row) => [row.path, row.id]));
@@ -44,6 +53,7 @@ export async function reconcileRecordings(
     if (!/^\d+$/.test(camera)) continue;
     for (const day of await entries(path.join(root, camera))) {
       for (const name of await entries(path.join(root, camera, day))) {
+        if (name === THUMBS_FOLDER) continue;
         const relative = path.posix.join('recordings', camera, day, name);
         const file = path.join(mountPoint, relative);
         if (name.endsWith('.partial')) {
@@ -55,6 +65,9 @@ export async function reconcileRecordings(
         seen.add(relative);
         const match = SEGMENT_NAME.exec(name);
         if (indexed.has(relative) || !match) continue;
+        // Only a regular file is read: a FIFO or a device named like a segment would block or never end, and a
+        // symlink could point outside the vault.
+        if (!(await lstat(file)).isFile()) continue;
         const bytes = await readFile(file);
         const span = videoSpan(bytes);
         if (!span) continue;
@@ -83,5 +96,6 @@ export async function reconcileRecordings(
         result.rowsWithoutFile++;
       }
   })();
+  result.thumbnails = await reconcileThumbnails(db, mountPoint, guard);
   return result;
 }

@@ -73,6 +73,8 @@ export function createRecorder(deps: {
   log: FastifyBaseLogger;
   /** Asked before each copy: true when `bytes` fit above the vault's free-space floor (retention makes room). */
   makeRoom?: (bytes: number) => Promise<boolean>;
+  /** Told after a kept segment's row is written (the thumbnails); must return at once and never throw. */
+  onKept?: (cameraId: number, segment: { startedAt: number; endedAt: number }, file: string) => void;
   now?: () => number;
 }) {
   const { cache, vault, log } = deps;
@@ -117,6 +119,8 @@ export function createRecorder(deps: {
       });
       segment.kept = true;
       camera.lastKeptAt = now();
+      const { startedAt, endedAt } = segment;
+      deps.onKept?.(cameraId, { startedAt, endedAt }, path.join(vault.mountPoint, relative));
     } catch (error) {
       // A disk that filled up anyway (something else wrote to it) shows like the floor: paused, vault full.
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') camera.noSpace = true;
@@ -230,7 +234,8 @@ export function createRecorder(deps: {
         if (camera.lastEndedAt === 0) camera.lastEndedAt = storeNow()?.lastEndedAt(cameraId) ?? 0;
         shift = Math.max(0, camera.lastEndedAt - message.startedAt);
         camera.shifts.set(dir, shift);
-        if (shift > 0) log.warn({ cameraId, shiftMs: shift }, 'the clock stepped back: this session is moved on');
+        if (shift > 0)
+          log.warn({ cameraId, shiftMs: shift }, 'the clock stepped back: this session is moved on');
       }
       const startedAt = message.startedAt + shift;
       camera.lastEndedAt = Math.max(camera.lastEndedAt, startedAt + message.durationMs);

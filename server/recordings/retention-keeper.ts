@@ -101,7 +101,9 @@ export function createRetentionKeeper(deps: {
     if (!db) return;
     void enqueue('unlock', async () => {
       const result = await reconcileRecordings(db, vault.mountPoint, vault.guard);
-      if (result.rowsWithoutFile + result.indexed + result.partialsRemoved > 0)
+      const { thumbnails } = result;
+      const thumbnailChanges = thumbnails.rowsWithoutFile + thumbnails.indexed + thumbnails.partialsRemoved;
+      if (result.rowsWithoutFile + result.indexed + result.partialsRemoved + thumbnailChanges > 0)
         log.warn(result, 'recordings reconciled with their index');
     });
   });

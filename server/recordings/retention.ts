@@ -3,11 +3,13 @@
  * whole vault by a quota (bytes, or a share of the volume) and a free-space floor. The oldest unprotected
  * segments go first; a segment that shows a protected event is never deleted. Each deletion removes the file
  * and then its row; a crash between the two leaves a row without a file, which the reconcile pass removes.
+ * A camera's timeline thumbnails older than its oldest kept segment go after the segments, file and row alike.
  */
 import type Sqlite from 'better-sqlite3';
 import { rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { VaultGuard } from '../vault/vault-guard.js';
+import { thumbnailsStoreOf } from './recording-thumbnails.store.js';
 
 export interface CameraRetention {
   cameraId: number;
@@ -27,6 +29,8 @@ export interface VaultRetention {
 export interface RetentionResult {
   deleted: number;
   freedBytes: number;
+  /** Thumbnails deleted because no kept segment of their camera is as old. */
+  thumbnailsDeleted: number;
   /** The free space was below the floor when the pass started. */
   lowSpace: boolean;
   ms: number;
@@ -71,6 +75,7 @@ export function createRetention(db: Sqlite.Database, mountPoint: string, guard: 
   async function remove(
     candidates: readonly Candidate[],
     enough = Infinity,
+    forget: (ids: readonly number[]) => void = removeRows,
   ): Promise<{ freed: number; count: number }> {
     const gone: number[] = [];
     let freed = 0;
@@ -84,8 +89,20 @@ export function createRetention(db: Sqlite.Database, mountPoint: string, guard: 
       gone.push(candidate.id);
       freed += candidate.bytes;
     }
-    removeRows(gone);
+    forget(gone);
     return { freed, count: gone.length };
+  }
+
+  /** Thumbnails older than their camera's oldest kept segment (all of a camera with none): files, then rows. */
+  async function removeStaleThumbnails(): Promise<number> {
+    const thumbnails = thumbnailsStoreOf(db);
+    let deleted = 0;
+    for (let batch = thumbnails.stale(BATCH); batch.length > 0; batch = thumbnails.stale(BATCH)) {
+      const { count } = await remove(batch, Infinity, (ids) => thumbnails.remove(ids));
+      deleted += count;
+      if (count === 0) break;
+    }
+    return deleted;
   }
 
   /** Deletes batch after batch while `excess()` is above zero and there is something to delete. */
@@ -114,7 +131,13 @@ export function createRetention(db: Sqlite.Database, mountPoint: string, guard: 
       reserveBytes = 0,
     ): Promise<RetentionResult> {
       const started = performance.now();
-      const result: RetentionResult = { deleted: 0, freedBytes: 0, lowSpace: false, ms: 0 };
+      const result: RetentionResult = {
+        deleted: 0,
+        freedBytes: 0,
+        thumbnailsDeleted: 0,
+        lowSpace: false,
+        ms: 0,
+      };
       for (const camera of cameras) {
         const before = now - camera.retainDays * 86_400_000;
         for (let batch = older.all(camera.cameraId, before) as Candidate[]; batch.length > 0;) {
@@ -145,6 +168,7 @@ export function createRetention(db: Sqlite.Database, mountPoint: string, guard: 
         },
         result,
       );
+      result.thumbnailsDeleted = await removeStaleThumbnails();
       result.ms = performance.now() - started;
       return result;
     },

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -155,7 +156,7 @@ describe('recordings retention', () => {
     for (const gone of gates.slice(0, 3)) expect(h.onDisk(gone)).toBe(false);
   });
 
-  it('reconciles at unlock: a row without its file goes, a whole unindexed segment is indexed, a partial goes', async () => {
+  it('reconciles at unlock: a row without its file goes, a whole unindexed segment is indexed, a partial goes, a FIFO is passed over', async () => {
     const cameraId = await addCamera(t, admin, 'Porch');
     const startedAt = Date.now() - 60_000;
     const orphan = h.segment(cameraId, startedAt - 8_000);
@@ -165,6 +166,8 @@ describe('recordings retention', () => {
     const lost = `recordings/${cameraId}/${day}/${startedAt}-0a1b2c-7.ts`;
     await makeTsSegment(path.join(h.mount(), lost), 2);
     writeFileSync(path.join(dir, `${startedAt + 2_000}-0a1b2c-8.ts.partial`), 'cut off');
+    // A FIFO named like a segment: reading it would block the unlock for ever; it is passed over.
+    execFileSync('mkfifo', [path.join(dir, `${startedAt + 4_000}-0a1b2c-9.ts`)]);
 
     expect((await h.call('POST', '/api/vault/lock', {})).json()).toMatchObject({ state: 'locked' });
     expect((await h.call('POST', '/api/vault/unlock', { passphrase: 'x' })).json()).toMatchObject({
