@@ -87,6 +87,7 @@ const MESSAGES: { readonly [Code in KnownErrorCode]: MessageFor } = {
   // The server names the size limit.
   PAYLOAD_TOO_LARGE: serverOr('That file is larger than this server accepts.'),
   UPLOAD_EXPIRED: 'The unfinished upload expired on the server. Upload the file again.',
+  READ_ONLY: serverOr('Recordings can only be browsed and downloaded here; retention removes them.'),
   INVALID_SOURCE: serverOr('That camera source is not valid. Check the fields and try again.'),
   AUTH_FAILED: 'The camera refused the user name or password.',
   UNREACHABLE:
@@ -110,6 +111,12 @@ const MESSAGES: { readonly [Code in KnownErrorCode]: MessageFor } = {
   IDLE_FPS_ABOVE_FPS: 'The rate while nothing moves must not be above the rate while something moves.',
   // The server's sentence says what is wrong with the span (backwards, or longer than it serves at once).
   BAD_RANGE: serverOr('That stretch of time cannot be shown. Choose a shorter one.'),
+  NO_RECORDINGS: 'Nothing was recorded by this camera in that range. Choose a range over the bars.',
+  EXPORT_BUSY: 'Several exports are already under way. Try again when one of them is done.',
+  EXPORTS_NOT_A_FOLDER:
+    'Exports go into the folder “Exports” in Files, and something that is not a folder has that name. Rename it, then try again.',
+  EXPORT_FAILED:
+    "The recording could not be made into an MP4. If it keeps happening, check the server's log.",
   FACE_NAME_TAKEN: 'Someone already has that name. Choose another, or add the face to that person instead.',
   NO_FACE: 'No face was found in that photo. Use a sharp photo where the face is clearly visible.',
   BAD_IMAGE: 'That file could not be read as a JPEG photo.',

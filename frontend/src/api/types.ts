@@ -243,6 +243,10 @@ export type ServerErrorCode =
   | 'IDLE_FPS_ABOVE_FPS'
   // Recordings.
   | 'BAD_RANGE'
+  | 'NO_RECORDINGS'
+  | 'EXPORT_BUSY'
+  | 'EXPORTS_NOT_A_FOLDER'
+  | 'EXPORT_FAILED'
   // Faces.
   | 'FACE_NAME_TAKEN'
   | 'NO_FACE'
