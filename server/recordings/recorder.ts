@@ -8,11 +8,11 @@
  */
 import type Sqlite from 'better-sqlite3';
 import type { FastifyBaseLogger } from 'fastify';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SegmentMessage } from '../../media/protocol.js';
 import type { EventPhase, EventView } from '../events/events.service.js';
-import { dayFolder, writeFileDurably } from '../vault/durable-write.js';
+import { copyFileDurably, dayFolder } from '../vault/durable-write.js';
 import type { VaultService } from '../vault/vault.service.js';
 import { KeepWindows } from './keep-windows.js';
 import type { RamCache } from './ram-cache.js';
@@ -97,11 +97,12 @@ export function createRecorder(deps: {
     const name = `${segment.startedAt}-${segment.session}-${segment.sequence}.ts`;
     const relative = path.posix.join('recordings', String(cameraId), dayFolder(segment.startedAt), name);
     try {
-      const bytes = await readFile(segment.file);
+      // The size now: the worker closed the segment before announcing it, so it no longer grows.
+      const bytes = (await stat(segment.file)).size;
       // Never fill the disk: without room the segment stays in RAM (and is lost from the ring in time).
-      camera.noSpace = deps.makeRoom !== undefined && !(await deps.makeRoom(bytes.length));
+      camera.noSpace = deps.makeRoom !== undefined && !(await deps.makeRoom(bytes));
       if (camera.noSpace) return;
-      await writeFileDurably(vault.guard, path.join(vault.mountPoint, relative), bytes);
+      await copyFileDurably(vault.guard, segment.file, path.join(vault.mountPoint, relative));
       // The vault may have locked while the file was written: then the row waits for the reconcile pass.
       const after = storeNow();
       if (!after) return;
@@ -112,7 +113,7 @@ export function createRecorder(deps: {
         cameraId,
         startedAt: segment.startedAt,
         endedAt: segment.endedAt,
-        bytes: bytes.length,
+        bytes,
         keyframes: segment.keyframes,
         path: relative,
         eventIds,
