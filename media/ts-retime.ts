@@ -107,7 +107,11 @@ function walk(
 /** The segment's video timing from its PES headers, or null when it holds no timed picture. */
 export function scanTiming(ts: Uint8Array): SegmentTiming | null {
   // One object, not three lets: the callback assigns it, which TypeScript's narrowing cannot follow.
-  const seen: { first: number | null; last: number; pictures: number } = { first: null, last: 0, pictures: 0 };
+  const seen: { first: number | null; last: number; pictures: number } = {
+    first: null,
+    last: 0,
+    pictures: 0,
+  };
   walk(
     ts,
     (header) => {
