@@ -11,6 +11,8 @@ export interface ExportRequest {
   output: string;
   /** Absolute path where mp4mux keeps the pictures until it writes them behind the index (on the vault too). */
   faststartFile: string;
+  /** The first segment carries AAC audio: it goes into the MP4 too. */
+  audio: boolean;
 }
 
 /** Program → server: the MP4 is complete (EOS reached the file), or why not. */
@@ -30,14 +32,16 @@ const absolutePath = (value: unknown, what: string): string => {
   return value;
 };
 
-/** The request as sent, checked: two absolute paths without control characters. */
+/** The request as sent, checked: two absolute paths without control characters, and whether there is audio. */
 export function parseExportRequest(raw: unknown): ExportRequest {
   if (typeof raw !== 'object' || raw === null) throw new BadExportRequestError('not a message');
-  const { type, output, faststartFile } = raw as Record<string, unknown>;
+  const { type, output, faststartFile, audio } = raw as Record<string, unknown>;
   if (type !== 'export') throw new BadExportRequestError(`unexpected message ${String(type)}`);
+  if (typeof audio !== 'boolean') throw new BadExportRequestError('audio must be true or false');
   return {
     type,
     output: absolutePath(output, 'output'),
     faststartFile: absolutePath(faststartFile, 'faststartFile'),
+    audio,
   };
 }

@@ -49,11 +49,14 @@ process.once('message', (raw: unknown) => {
     return;
   }
   try {
-    runner = new PipelineRunner(buildExportPipeline(request.output, request.faststartFile), (message) => {
-      if (message.type === 'error') fail(describeGstError(gstErrorInfo(message)));
-      // The pipeline's EOS comes after filesink took the last byte: mp4mux has written the index and the pictures.
-      else if (message.type === 'eos') reply({ type: 'done' });
-    });
+    runner = new PipelineRunner(
+      buildExportPipeline(request.output, request.faststartFile, request.audio),
+      (message) => {
+        if (message.type === 'error') fail(describeGstError(gstErrorInfo(message)));
+        // The pipeline's EOS comes after filesink took the last byte: mp4mux has written the index and the pictures.
+        else if (message.type === 'eos') reply({ type: 'done' });
+      },
+    );
     runner.play();
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));

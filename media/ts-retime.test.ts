@@ -78,6 +78,7 @@ const timing = (firstDts: number, pictures: number): SegmentTiming => ({
   spanTicks: (pictures - 1) * FRAME,
   pictures,
   frameTicks: FRAME,
+  audio: false,
 });
 
 describe('scanTiming', () => {

@@ -39,11 +39,14 @@ export interface SegmentTiming {
   spanTicks: number;
   pictures: number;
   frameTicks: number;
+  /** The segment carries an audio stream (MPEG audio PES ids: the AAC a camera's microphone sends). */
+  audio: boolean;
 }
 
 /** PES stream ids that carry the optional header with PTS/DTS: private 1, audio and video (§2.4.3.7, table 2-22). */
 const hasOptionalHeader = (streamId: number) => streamId === 0xbd || (streamId >= 0xc0 && streamId <= 0xef);
 const isVideo = (streamId: number) => streamId >= 0xe0 && streamId <= 0xef;
+const isAudio = (streamId: number) => streamId >= 0xc0 && streamId <= 0xdf;
 
 /** A timestamp field (PTS or DTS): 33 bits over five bytes, a marker bit after each part. */
 function readTimestamp(bytes: Uint8Array, at: number): number {
@@ -106,15 +109,17 @@ function walk(
 
 /** The segment's video timing from its PES headers, or null when it holds no timed picture. */
 export function scanTiming(ts: Uint8Array): SegmentTiming | null {
-  // One object, not three lets: the callback assigns it, which TypeScript's narrowing cannot follow.
-  const seen: { first: number | null; last: number; pictures: number } = {
+  // One object, not four lets: the callback assigns it, which TypeScript's narrowing cannot follow.
+  const seen: { first: number | null; last: number; pictures: number; audio: boolean } = {
     first: null,
     last: 0,
     pictures: 0,
+    audio: false,
   };
   walk(
     ts,
     (header) => {
+      if (isAudio(header.streamId)) seen.audio = true;
       if (!isVideo(header.streamId)) return;
       const field = header.dts ?? header.pts;
       if (field === null) return;
@@ -125,7 +130,7 @@ export function scanTiming(ts: Uint8Array): SegmentTiming | null {
     },
     null,
   );
-  const { first, last, pictures } = seen;
+  const { first, last, pictures, audio } = seen;
   if (first === null) return null;
   const spanTicks = wrap(last - first);
   return {
@@ -133,6 +138,7 @@ export function scanTiming(ts: Uint8Array): SegmentTiming | null {
     spanTicks,
     pictures,
     frameTicks: pictures > 1 ? spanTicks / (pictures - 1) : DEFAULT_FRAME_TICKS,
+    audio,
   };
 }
 

@@ -134,16 +134,21 @@ export function remuxToMp4(options: {
   };
 
   const run = async (): Promise<RemuxResult> => {
-    child.send({ type: 'export', output, faststartFile } satisfies ExportRequest);
     const joiner = new TsJoiner();
     let segments = 0;
     let skipped = 0;
+    let requested = false;
     for (const input of inputs) {
       if (stopReason !== null) throw stopReason;
       const bytes = await input.read();
       const timing = bytes === null ? null : scanTiming(bytes);
       if (bytes === null || timing === null) skipped += 1;
       else {
+        // The request waits for the first segment: whether it carries audio decides the program's pipeline.
+        if (!requested) {
+          child.send({ type: 'export', output, faststartFile, audio: timing.audio } satisfies ExportRequest);
+          requested = true;
+        }
         shiftTimestamps(bytes, joiner.next(timing));
         await write(bytes);
         segments += 1;
