@@ -1,13 +1,14 @@
 import { classifyGstError, describeGstError, gstErrorInfo } from './errors.js';
 import { PipelineRunner } from './gst/runner.js';
 import {
+  audioCodecFromCaps,
   buildProbePipeline,
   isSupportedCodec,
   mediaInfoFromCaps,
   PROBE_AUDIO_SINK,
   PROBE_SINK,
 } from './pipelines/probe.js';
-import type { MediaInfo } from './pipelines/sources.js';
+import type { AudioCodec, MediaInfo } from './pipelines/sources.js';
 import { preflight } from './preflight.js';
 import type { CameraSource, MediaErrorCode } from './protocol.js';
 
@@ -84,24 +85,25 @@ export function startProbe(source: CameraSource, timeoutMs: number): Probe {
             opened = true;
           }
         });
-        let audio = false;
+        let audio: AudioCodec | null | undefined; // undefined until the audio stream shows (if it does)
         let video: MediaInfo | null = null;
         const answer = (info: MediaInfo) =>
           finish(
             isSupportedCodec(info.codec)
-              ? { ok: true, info: { ...info, audio: audio ? 'aac' : null } }
+              ? { ok: true, info: { ...info, audio: audio ?? null } }
               : { ok: false, code: 'UNSUPPORTED_CODEC', message: `unsupported video codec ${info.codec}` },
           );
         runner.pull(PROBE_SINK, (_buffer, caps) => {
           const info = mediaInfoFromCaps(caps);
           if (info === null || video !== null) return;
           video = info;
-          if (source.kind !== 'rtsp' || audio) answer(info);
+          if (source.kind !== 'rtsp' || audio !== undefined) answer(info);
           else setTimeout(() => answer(info), AUDIO_WAIT_MS);
         });
         if (source.kind === 'rtsp')
-          runner.pull(PROBE_AUDIO_SINK, () => {
-            audio = true;
+          runner.pull(PROBE_AUDIO_SINK, (_buffer, caps) => {
+            if (audio !== undefined) return;
+            audio = audioCodecFromCaps(caps);
             if (video !== null) answer(video);
           });
         runner.play();

@@ -143,8 +143,8 @@ export type WorkerToServer =
       width: number | null;
       height: number | null;
       fps: number | null;
-      /** The audio a recording keeps (AAC from an RTSP camera), or null. */
-      audio: 'aac' | null;
+      /** The audio a recording keeps (an RTSP camera's AAC, or G.711 that the recording turns into AAC), or null. */
+      audio: 'aac' | 'pcma' | 'pcmu' | null;
     }
   | {
       type: 'error';

@@ -293,6 +293,23 @@ describe('the recording branch (segments on)', () => {
       expect(toLaunchString(without)).not.toContain('rtpmp4gdepay');
   });
 
+  it('turns a camera’s G.711 into AAC for the recording (MPEG-TS has no G.711)', () => {
+    for (const [audio, encoding, depay, decoder] of [
+      ['pcma', 'PCMA', 'rtppcmadepay', 'alawdec'],
+      ['pcmu', 'PCMU', 'rtppcmudepay', 'mulawdec'],
+    ] as const) {
+      const media = { ...h264, audio };
+      const launch = toLaunchString(
+        buildCameraPipeline({ ...options(rtsp('rtsp://cam/1'), media), segments }),
+      );
+      expect(launch).toContain(
+        `src. ! application/x-rtp,media=audio,encoding-name=${encoding} ! ${depay} ! ${decoder} ! ` +
+          'audioconvert ! audioresample ! avenc_aac ! aacparse ! queue leaky=downstream',
+      );
+      expect(launch).toContain(' ! rec.audio_%u');
+    }
+  });
+
   it('keeps the fakesink placeholder while recording is off', () => {
     const launch = toLaunchString(buildCameraPipeline(options(test15, raw15)));
     expect(launch).toContain(PLACEHOLDER);

@@ -3,7 +3,8 @@ import {
   fileSource,
   type MediaInfo,
   RAW_I420,
-  RTSP_AAC_CAPS,
+  rtspAudioCaps,
+  type AudioCodec,
   rtspSource,
   type Segment,
   testSource,
@@ -141,14 +142,25 @@ function recordingBranch(options: CameraPipelineOptions): Chain {
 }
 
 /**
- * An RTSP camera's AAC stream into splitmuxsink's audio pad. Only built when the probe saw audio: an audio pad
- * that never gets data would hold every segment open. The queue absorbs the jitter between the two streams.
+ * An RTSP camera's audio into splitmuxsink's audio pad: AAC as it is, G.711 decoded and encoded as AAC (MPEG-TS
+ * has no G.711). Only built when the probe saw audio: an audio pad that never gets data would hold every segment
+ * open. The queue absorbs the jitter between the two streams.
  */
-function audioToRecording(): Chain {
+function audioToRecording(codec: AudioCodec): Chain {
+  const toAac: PipelineNode[] =
+    codec === 'aac'
+      ? [el('rtpmp4gdepay')]
+      : [
+          el(codec === 'pcma' ? 'rtppcmadepay' : 'rtppcmudepay'),
+          el(codec === 'pcma' ? 'alawdec' : 'mulawdec'),
+          el('audioconvert'),
+          el('audioresample'),
+          el('avenc_aac'),
+        ];
   return [
     ref('src'),
-    caps('application/x-rtp', { ...RTSP_AAC_CAPS }),
-    el('rtpmp4gdepay'),
+    caps('application/x-rtp', rtspAudioCaps(codec)),
+    ...toAac,
     el('aacparse'),
     el('queue', { leaky: 'downstream', 'max-size-buffers': 0, 'max-size-bytes': 0, 'max-size-time': 3e9 }),
     ref(NAMES.recording, 'audio_%u'),
@@ -317,7 +329,7 @@ export function buildCameraPipeline(options: CameraPipelineOptions): CameraPipel
           ...(options.analysis ? [el('tee', {}, NAMES.raw)] : stillsTail(options)),
         ],
         // The camera's AAC goes into the recording as it is (depayloaded, parsed), beside its H.264.
-        ...(options.segments && media.audio === 'aac' ? [audioToRecording()] : []),
+        ...(options.segments && media.audio ? [audioToRecording(media.audio)] : []),
         // With detection on, the one decode feeds both the stills and the analysis frames.
         ...(options.analysis
           ? [

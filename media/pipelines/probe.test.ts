@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { buildProbePipeline, isSupportedCodec, mediaInfoFromCaps, parseFramerate } from './probe.js';
+import {
+  audioCodecFromCaps,
+  buildProbePipeline,
+  isSupportedCodec,
+  mediaInfoFromCaps,
+  parseFramerate,
+} from './probe.js';
 import { VIDEO_ONLY_CAPS } from './sources.js';
 import { toLaunchString } from './spec.js';
 
 describe('buildProbePipeline', () => {
-  it('parses (never decodes) an RTSP stream, with the TCP timeout following the deadline, and looks for AAC', () => {
+  it('parses (never decodes) an RTSP stream, with the TCP timeout following the deadline, and looks for audio', () => {
     const probe = buildProbePipeline(
       { kind: 'rtsp', url: 'rtsp://cam/x', password: 'pw', transport: 'udp', latencyMs: 0 },
       4000,
@@ -12,7 +18,7 @@ describe('buildProbePipeline', () => {
     expect(probe && toLaunchString(probe)).toBe(
       'rtspsrc name=src protocols=udp latency=0 tcp-timeout=4000000 ! application/x-rtp,media=video ! parsebin ! ' +
         'appsink name=probe sync=false async=false drop=true max-buffers=1 enable-last-sample=false ' +
-        'src. ! application/x-rtp,media=audio,encoding-name=MPEG4-GENERIC ! ' +
+        'src. ! application/x-rtp,media=audio ! ' +
         'appsink name=probeaudio sync=false async=false drop=true max-buffers=1 enable-last-sample=false',
     );
     expect(probe?.properties).toEqual([
@@ -35,6 +41,21 @@ describe('buildProbePipeline', () => {
 
   it('needs no pipeline for the test camera', () => {
     expect(buildProbePipeline({ kind: 'test', width: 640, height: 360, fps: 10 }, 1000)).toBeNull();
+  });
+});
+
+describe('audioCodecFromCaps', () => {
+  it('names the audio a recording keeps, and nothing else', () => {
+    const rtp = (encoding: string) => ({
+      name: 'application/x-rtp',
+      media: 'audio',
+      'encoding-name': encoding,
+    });
+    expect(audioCodecFromCaps(rtp('MPEG4-GENERIC'))).toBe('aac');
+    expect(audioCodecFromCaps(rtp('PCMA'))).toBe('pcma');
+    expect(audioCodecFromCaps(rtp('pcmu'))).toBe('pcmu');
+    expect(audioCodecFromCaps(rtp('G726-32'))).toBeNull();
+    expect(audioCodecFromCaps({ name: 'application/x-rtp' })).toBeNull();
   });
 });
 

@@ -2,7 +2,8 @@ import type { CameraSource } from '../protocol.js';
 import {
   fileSource,
   type MediaInfo,
-  RTSP_AAC_CAPS,
+  type AudioCodec,
+  RTP_AUDIO_ENCODINGS,
   rtspSource,
   v4l2Source,
   VIDEO_ONLY_CAPS,
@@ -11,7 +12,7 @@ import { caps, el, ref, type PipelineDescription } from './spec.js';
 
 /** The appsink a probe reads its first sample (and so the stream's caps) from. */
 export const PROBE_SINK = 'probe';
-/** An RTSP probe's appsink for the camera's AAC stream: a sample there means the camera has audio to keep. */
+/** An RTSP probe's appsink for the camera's audio stream: its caps say which audio the camera sends. */
 export const PROBE_AUDIO_SINK = 'probeaudio';
 
 const probeSink = el(
@@ -35,10 +36,10 @@ export function buildProbePipeline(source: CameraSource, timeoutMs: number): Pip
       return {
         chains: [
           [...head.nodes, el('parsebin'), probeSink],
-          // A second stream of rtspsrc's, linked (delayed) only if the camera announces AAC audio.
+          // A second stream of rtspsrc's, linked (delayed) only if the camera announces audio.
           [
             ref('src'),
-            caps('application/x-rtp', { ...RTSP_AAC_CAPS }),
+            caps('application/x-rtp', { media: 'audio' }),
             el(
               'appsink',
               { sync: false, async: false, drop: true, 'max-buffers': 1, 'enable-last-sample': false },
@@ -118,6 +119,12 @@ export function mediaInfoFromCaps(fields: CapsFields): MediaInfo | null {
     height: positiveInt(fields['height']),
     fps: parseFramerate(fields['framerate']),
   };
+}
+
+/** The audio a recording can keep from an RTSP audio stream's caps, or null for another encoding. */
+export function audioCodecFromCaps(fields: CapsFields): AudioCodec | null {
+  const encoding = fields['encoding-name'];
+  return typeof encoding === 'string' ? (RTP_AUDIO_ENCODINGS[encoding.toUpperCase()] ?? null) : null;
 }
 
 /** Codecs the camera pipeline can take: H.264 passes through; the rest are decoded and re-encoded. */

@@ -9,15 +9,28 @@ export interface MediaInfo {
   height: number | null;
   /** Frames per second, or null when the stream does not say. */
   fps: number | null;
-  /** The camera's audio stream that recordings keep as it is (AAC over RTSP), or null/absent for none. */
+  /** The RTSP camera's audio stream that recordings keep, or null/absent for none. */
   audio?: AudioCodec | null;
 }
 
-/** Audio a recording keeps without re-encoding: AAC, which MPEG-TS carries and browsers play. */
-export type AudioCodec = 'aac';
+/**
+ * Audio a recording keeps: AAC as it is (MPEG-TS carries it and browsers play it), G.711 (A-law or µ-law, what
+ * many cameras send by default) turned into AAC, which costs next to nothing at 8 kHz.
+ */
+export type AudioCodec = 'aac' | 'pcma' | 'pcmu';
 
-/** The RTP caps of an RTSP camera's AAC stream (RFC 3640, as cameras send it). */
-export const RTSP_AAC_CAPS = { media: 'audio', 'encoding-name': 'MPEG4-GENERIC' } as const;
+/** The RTP encoding names (RFC 3640, RFC 3551) of the audio a recording keeps. */
+export const RTP_AUDIO_ENCODINGS: Readonly<Record<string, AudioCodec>> = {
+  'MPEG4-GENERIC': 'aac',
+  PCMA: 'pcma',
+  PCMU: 'pcmu',
+};
+
+/** The RTP caps of an RTSP camera's audio stream in `codec`. */
+export function rtspAudioCaps(codec: AudioCodec): { media: 'audio'; 'encoding-name': string } {
+  const name = Object.keys(RTP_AUDIO_ENCODINGS).find((key) => RTP_AUDIO_ENCODINGS[key] === codec) ?? '';
+  return { media: 'audio', 'encoding-name': name };
+}
 
 /** The head of a pipeline: its nodes, and the user values to set on them after parsing. */
 export interface Segment {

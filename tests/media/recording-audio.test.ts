@@ -56,31 +56,38 @@ describe('camera worker: recording audio', () => {
     rmSync(parent, { recursive: true, force: true });
   });
 
-  it('keeps an RTSP camera’s AAC in every segment, as long as its video', async () => {
-    const dir = path.join(parent, 'aac');
-    mkdirSync(dir);
-    const worker = forkWorker();
-    workers.push(worker);
-    worker.send({
-      type: 'start',
-      cameraId: 42,
-      source: { kind: 'rtsp', url: server.url('/h264-aac'), transport: 'tcp', latencyMs: 100 },
-      rtp: { host: '127.0.0.1', port: rtp.port },
-      ...START_DEFAULTS,
-      segments: { dir, seconds: 2 },
-    });
-    expect(await worker.waitFor('ready', READY_TIMEOUT_MS)).toMatchObject({ transcoded: false });
-    const segments = () => worker.messages.flatMap<SegmentMessage>((m) => (m.type === 'segment' ? [m] : []));
-    expect(await until(() => segments().length >= 3, 15_000)).toBe(true);
-    // The first segment starts with whatever audio came before the first keyframe: check the whole ones.
-    for (const segment of segments().slice(1, 3)) {
-      const video = await decodeSegment(segment.path, 320, 240);
-      expect(video.code, video.stderr).toBe(0);
-      const ms = await audioMs(segment.path);
-      expect(ms, `no audio in ${segment.path}`).not.toBeNull();
-      expect(Math.abs((ms ?? 0) - segment.durationMs)).toBeLessThan(300);
-    }
-  });
+  it.each([
+    ['AAC', '/h264-aac', 42],
+    ['G.711 A-law (as AAC)', '/h264-pcma', 44],
+  ] as const)(
+    'keeps an RTSP camera’s %s in every segment, as long as its video',
+    async (_codec, mount, cameraId) => {
+      const dir = path.join(parent, mount.slice(1));
+      mkdirSync(dir);
+      const worker = forkWorker();
+      workers.push(worker);
+      worker.send({
+        type: 'start',
+        cameraId,
+        source: { kind: 'rtsp', url: server.url(mount), transport: 'tcp', latencyMs: 100 },
+        rtp: { host: '127.0.0.1', port: rtp.port },
+        ...START_DEFAULTS,
+        segments: { dir, seconds: 2 },
+      });
+      expect(await worker.waitFor('ready', READY_TIMEOUT_MS)).toMatchObject({ transcoded: false });
+      const segments = () =>
+        worker.messages.flatMap<SegmentMessage>((m) => (m.type === 'segment' ? [m] : []));
+      expect(await until(() => segments().length >= 3, 15_000)).toBe(true);
+      // The first segment starts with whatever audio came before the first keyframe: check the whole ones.
+      for (const segment of segments().slice(1, 3)) {
+        const video = await decodeSegment(segment.path, 320, 240);
+        expect(video.code, video.stderr).toBe(0);
+        const ms = await audioMs(segment.path);
+        expect(ms, `no audio in ${segment.path}`).not.toBeNull();
+        expect(Math.abs((ms ?? 0) - segment.durationMs)).toBeLessThan(300);
+      }
+    },
+  );
 
   it('records a camera without audio as video only', async () => {
     const dir = path.join(parent, 'silent');

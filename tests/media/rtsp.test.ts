@@ -59,11 +59,12 @@ describe('camera worker: RTSP', () => {
     latencyMs: 100,
   });
 
-  it('probes H.264 and H.265 streams for codec and size, and AAC audio beside them', async () => {
+  it('probes H.264 and H.265 streams for codec and size, and AAC or G.711 audio beside them', async () => {
     for (const [mount, codec, audio] of [
       ['/h264', 'h264', null],
       ['/h265', 'h265', null],
       ['/h264-aac', 'h264', 'aac'],
+      ['/h264-pcma', 'h264', 'pcma'],
     ] as const) {
       const worker = fork();
       worker.send({ type: 'probe', source: camera(server.url(mount)), timeoutMs: 8_000 });

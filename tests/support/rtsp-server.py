@@ -10,6 +10,7 @@ Mount points (synthetic video, 320x240 at 15 fps, one keyframe a second):
   /h265  H.265 (x265enc)
   /mjpeg Motion JPEG
   /h264-aac  the H.264 stream with AAC audio (a 440 Hz tone), as a camera with a microphone sends it
+  /h264-pcma the H.264 stream with G.711 A-law audio (8 kHz), what many cameras send by default
   /clip  (with "clip") an H.264 byte-stream file, read once into memory and sent in a loop at "fps" (default
          30) as a live camera would, never re-encoded: a 1080p camera costs this process next to nothing
 Exits when stdin closes (the test process died or stopped it), so it can never outlive its test.
@@ -43,6 +44,11 @@ MOUNTS["/h264-aac"] = (
     MOUNTS["/h264"]
     + " audiotestsrc is-live=true wave=sine freq=440 ! audio/x-raw,rate=16000,channels=1"
     + " ! audioconvert ! avenc_aac ! aacparse ! rtpmp4gpay name=pay1 pt=97"
+)
+MOUNTS["/h264-pcma"] = (
+    MOUNTS["/h264"]
+    + " audiotestsrc is-live=true wave=sine freq=440 ! audio/x-raw,rate=8000,channels=1"
+    + " ! audioconvert ! alawenc ! rtppcmapay name=pay1 pt=8"
 )
 
 

@@ -12,7 +12,7 @@ export interface RtspServer {
   /** The server's own pid (an `ip netns exec` prefix execs into it). */
   pid: number;
   /** rtsp://127.0.0.1:<port><mount>, mount one of /h264, /h265, /mjpeg, and /clip when started with a clip. */
-  url(mount: '/h264' | '/h265' | '/mjpeg' | '/h264-aac' | '/clip'): string;
+  url(mount: '/h264' | '/h265' | '/mjpeg' | '/h264-aac' | '/h264-pcma' | '/clip'): string;
   output(): string;
   /**
    * Freezes the server (SIGSTOP): connections stay open and nothing is sent, like a camera that hangs while
