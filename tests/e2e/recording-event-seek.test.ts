@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeStamp, STAMP_CELLS } from '../../media/test-pattern/stamp.js';
-import { launchChromium } from '../support/browser.js';
-import { cookieFor, startLiveHost, type LiveHost } from '../support/live-host.js';
-
-interface Range {
-  startedAt: number;
-  endedAt: number;
-}
+import type { LiveHost } from '../support/live-host.js';
+import {
+  recordedRanges,
+  stampShown,
+  startRecordingBrowser,
+  type RecordedRange,
+  type RecordingBrowser,
+} from '../support/recordings-browser.js';
 
 interface EventBody {
   id: number | null;
@@ -37,59 +34,24 @@ const WHOLE_PICTURE = [
  */
 describe('recordings: an event marker seeks to the event in Chromium', () => {
   let host: LiveHost;
-  let browser: Browser;
   let page: Page;
-  let cache: string;
+  let session: RecordingBrowser;
   const api = (method: string, url: string, body?: unknown) => host.api(method, url, body);
 
-  /** The stamped clock of the picture the player shows now, or null when it cannot be read. */
-  const shownStamp = async (): Promise<number | null> => {
-    const grabbed = await page.evaluate<{ width: number; band: number; pixels: number[] } | null>(`(() => {
-      const video = document.querySelector('[data-testid="recording-video"]');
-      if (!video || video.videoWidth === 0) return null;
-      const width = video.videoWidth;
-      const band = Math.ceil(width / ${STAMP_CELLS}) + 1;
-      const canvas = document.createElement('canvas');
-      canvas.width = width;
-      canvas.height = band;
-      const context = canvas.getContext('2d', { willReadFrequently: true });
-      context.drawImage(video, 0, 0, width, video.videoHeight, 0, 0, width, video.videoHeight);
-      return { width, band, pixels: Array.from(context.getImageData(0, 0, width, band).data) };
-    })()`);
-    if (grabbed === null) return null;
-    return decodeStamp(Uint8Array.from(grabbed.pixels), grabbed.width, grabbed.band);
-  };
+  const shownStamp = () => stampShown(page);
   const player = () => page.getByTestId('recording-player');
   const wallClock = async () => Number(await player().getAttribute('data-wall-clock'));
-  const ranges = async () => {
-    const now = Date.now();
-    const index = await api('GET', `/api/recordings?camera=${cameraId}&from=${now - 600_000}&to=${now}`);
-    return (index.body as { ranges: Range[] }).ranges;
-  };
+  const ranges = () => recordedRanges(host, cameraId);
   const motionEvents = async () =>
     ((await api('GET', `/api/events?camera=${cameraId}&label=motion`)).body as { events: EventBody[] })
       .events;
   let cameraId = 0;
 
   beforeAll(async () => {
-    const vaultDir = mkdtempSync(path.join(tmpdir(), 'vigil-event-seek-vault-'));
-    cache = mkdtempSync('/dev/shm/vigil-event-seek-cache-');
-    host = await startLiveHost({
-      VIGIL_VAULT: `dir:${vaultDir}`,
-      VIGIL_ALLOW_INSECURE_VAULT: '1',
-      VIGIL_CACHE_DIR: cache,
-    });
-    browser = await launchChromium([host.netns.nsIp]);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.addCookies([cookieFor(host, host.cookie)]);
-    page = await context.newPage();
+    session = await startRecordingBrowser('event-seek');
+    ({ host, page } = session);
   }, 120_000);
-
-  afterAll(async () => {
-    await browser.close().catch(() => undefined);
-    await host.stop();
-    rmSync(cache, { recursive: true, force: true });
-  });
+  afterAll(() => session.close());
 
   it('plays from the event’s start when its marker is pressed: the picture carries that clock (±1 s)', async () => {
     const created = await api('POST', '/api/cameras', {
@@ -165,7 +127,7 @@ describe('recordings: an event marker seeks to the event in Chromium', () => {
     const { startedAt, endedAt } = event;
 
     // The whole event is on the vault, in one range with footage 8 s or more before it.
-    const holding = (r: Range) => r.startedAt <= startedAt - 8_000 && r.endedAt >= endedAt;
+    const holding = (r: RecordedRange) => r.startedAt <= startedAt - 8_000 && r.endedAt >= endedAt;
     await expect
       .poll(async () => (await ranges()).some(holding), { timeout: 20_000, interval: 500 })
       .toBe(true);

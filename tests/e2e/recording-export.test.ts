@@ -1,16 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeStamp, STAMP_CELLS } from '../../media/test-pattern/stamp.js';
-import { launchChromium } from '../support/browser.js';
-import { cookieFor, startLiveHost, type LiveHost } from '../support/live-host.js';
+import { cookieFor, type LiveHost } from '../support/live-host.js';
+import {
+  clickTimeline,
+  recordedRanges,
+  stampShown,
+  startRecordingBrowser,
+  type RecordingBrowser,
+  type RecordedRange,
+} from '../support/recordings-browser.js';
 
-interface Span {
-  startedAt: number;
-  endedAt: number;
-}
+type Span = RecordedRange;
 
 const FPS = 10;
 const SEGMENT_MS = 2_000;
@@ -28,41 +28,16 @@ describe('exporting a recorded range in Chromium', () => {
   let host: LiveHost;
   let browser: Browser;
   let page: Page;
-  let cache: string;
+  let session: RecordingBrowser;
   let cameraId: number;
   let range: Span;
   const api = (method: string, url: string, body?: unknown) => host.api(method, url, body);
 
-  /** The stamped clock of the picture `selector` (a <video>) shows now, or null when it cannot be read. */
-  const stampOf = async (selector: string): Promise<number | null> => {
-    const grabbed = await page.evaluate<{ width: number; band: number; pixels: number[] } | null>(`(() => {
-      const video = document.querySelector(${JSON.stringify(selector)});
-      if (!video || video.videoWidth === 0) return null;
-      const width = video.videoWidth;
-      const band = Math.ceil(width / ${STAMP_CELLS}) + 1;
-      const canvas = document.createElement('canvas');
-      canvas.width = width;
-      canvas.height = band;
-      const context = canvas.getContext('2d', { willReadFrequently: true });
-      context.drawImage(video, 0, 0, width, video.videoHeight, 0, 0, width, video.videoHeight);
-      return { width, band, pixels: Array.from(context.getImageData(0, 0, width, band).data) };
-    })()`);
-    if (grabbed === null) return null;
-    return decodeStamp(Uint8Array.from(grabbed.pixels), grabbed.width, grabbed.band);
-  };
+  const stampOf = (selector: string) => stampShown(page, selector);
   const player = () => page.getByTestId('recording-player');
   const exportPanel = () => page.getByTestId('recording-export');
 
-  /** Clicks the timeline where the page's own geometry puts moment `at`. */
-  const clickTimelineAt = async (at: number) => {
-    const strip = page.getByTestId('recordings-timeline');
-    const from = Number(await strip.getAttribute('data-from'));
-    const to = Number(await strip.getAttribute('data-to'));
-    await strip.scrollIntoViewIfNeeded();
-    const box = await strip.boundingBox();
-    if (box === null) throw new Error('the timeline is not on the page');
-    await page.mouse.click(box.x + ((at - from) / (to - from)) * box.width, box.y + box.height / 2);
-  };
+  const clickTimelineAt = (at: number) => clickTimeline(page, at);
 
   /** The Recordings page on a 10-minute view (about half a second a pixel) with the recording in it. */
   const openRecordings = async (on: Page) => {
@@ -72,24 +47,10 @@ describe('exporting a recorded range in Chromium', () => {
   };
 
   beforeAll(async () => {
-    const vaultDir = mkdtempSync(path.join(tmpdir(), 'vigil-export-vault-'));
-    cache = mkdtempSync('/dev/shm/vigil-export-cache-');
-    host = await startLiveHost({
-      VIGIL_VAULT: `dir:${vaultDir}`,
-      VIGIL_ALLOW_INSECURE_VAULT: '1',
-      VIGIL_CACHE_DIR: cache,
-    });
-    browser = await launchChromium([host.netns.nsIp]);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.addCookies([cookieFor(host, host.cookie)]);
-    page = await context.newPage();
+    session = await startRecordingBrowser('export');
+    ({ host, browser, page } = session);
   }, 120_000);
-
-  afterAll(async () => {
-    await browser.close().catch(() => undefined);
-    await host.stop();
-    rmSync(cache, { recursive: true, force: true });
-  });
+  afterAll(() => session.close());
 
   it('records a test camera continuously', async () => {
     const created = await api('POST', '/api/cameras', {
@@ -112,9 +73,7 @@ describe('exporting a recorded range in Chromium', () => {
     expect(saved.status).toBe(200);
 
     const longest = async () => {
-      const now = Date.now();
-      const index = await api('GET', `/api/recordings?camera=${cameraId}&from=${now - 600_000}&to=${now}`);
-      const ranges = (index.body as { ranges: Span[] }).ranges;
+      const ranges = await recordedRanges(host, cameraId);
       return ranges.reduce<Span | undefined>(
         (best, r) =>
           best === undefined || r.endedAt - r.startedAt > best.endedAt - best.startedAt ? r : best,

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { cookieFor, startLiveHost, type LiveHost } from '../support/live-host.js';
+import type { LiveHost } from '../support/live-host.js';
+import { startRecordingBrowser, type RecordingBrowser } from '../support/recordings-browser.js';
 
 /**
  * The timeline's stills for real: a test camera recording continuously onto the development vault, the
@@ -16,29 +13,14 @@ import { cookieFor, startLiveHost, type LiveHost } from '../support/live-host.js
  */
 describe('recording thumbnails in Chromium', () => {
   let host: LiveHost;
-  let browser: Browser;
   let page: Page;
-  let cache: string;
+  let session: RecordingBrowser;
 
   beforeAll(async () => {
-    const vaultDir = mkdtempSync(path.join(tmpdir(), 'vigil-thumbnails-vault-'));
-    cache = mkdtempSync('/dev/shm/vigil-thumbnails-cache-');
-    host = await startLiveHost({
-      VIGIL_VAULT: `dir:${vaultDir}`,
-      VIGIL_ALLOW_INSECURE_VAULT: '1',
-      VIGIL_CACHE_DIR: cache,
-    });
-    browser = await launchChromium([host.netns.nsIp]);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.addCookies([cookieFor(host, host.cookie)]);
-    page = await context.newPage();
+    session = await startRecordingBrowser('thumbnails');
+    ({ host, page } = session);
   }, 120_000);
-
-  afterAll(async () => {
-    await browser.close().catch(() => undefined);
-    await host.stop();
-    rmSync(cache, { recursive: true, force: true });
-  });
+  afterAll(() => session.close());
 
   it('shows the still above the timeline, and plays from its moment when clicked', async () => {
     const created = await host.api('POST', '/api/cameras', {

@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeStamp, STAMP_CELLS } from '../../media/test-pattern/stamp.js';
-import { launchChromium } from '../support/browser.js';
-import { cookieFor, startLiveHost, type LiveHost } from '../support/live-host.js';
-
-interface Range {
-  startedAt: number;
-  endedAt: number;
-}
+import type { LiveHost } from '../support/live-host.js';
+import {
+  clickTimeline,
+  recordedRanges,
+  stampShown,
+  startRecordingBrowser,
+  type RecordingBrowser,
+} from '../support/recordings-browser.js';
 
 const FPS = 10;
 
@@ -24,62 +21,22 @@ const FPS = 10;
  */
 describe('recordings playback in Chromium', () => {
   let host: LiveHost;
-  let browser: Browser;
   let page: Page;
-  let cache: string;
+  let session: RecordingBrowser;
   let cameraId: number;
   const api = (method: string, url: string, body?: unknown) => host.api(method, url, body);
 
-  /** The stamped clock of the picture the player shows now, or null when it cannot be read. */
-  const shownStamp = async (): Promise<number | null> => {
-    const grabbed = await page.evaluate<{ width: number; band: number; pixels: number[] } | null>(`(() => {
-      const video = document.querySelector('[data-testid="recording-video"]');
-      if (!video || video.videoWidth === 0) return null;
-      const width = video.videoWidth;
-      const band = Math.ceil(width / ${STAMP_CELLS}) + 1;
-      const canvas = document.createElement('canvas');
-      canvas.width = width;
-      canvas.height = band;
-      const context = canvas.getContext('2d', { willReadFrequently: true });
-      context.drawImage(video, 0, 0, width, video.videoHeight, 0, 0, width, video.videoHeight);
-      return { width, band, pixels: Array.from(context.getImageData(0, 0, width, band).data) };
-    })()`);
-    if (grabbed === null) return null;
-    return decodeStamp(Uint8Array.from(grabbed.pixels), grabbed.width, grabbed.band);
-  };
+  const shownStamp = () => stampShown(page);
   const player = () => page.getByTestId('recording-player');
   const wallClock = async () => Number(await player().getAttribute('data-wall-clock'));
 
-  /** Clicks the timeline where the page's own geometry puts moment `at`. */
-  const clickTimelineAt = async (at: number) => {
-    const strip = page.getByTestId('recordings-timeline');
-    const from = Number(await strip.getAttribute('data-from'));
-    const to = Number(await strip.getAttribute('data-to'));
-    await strip.scrollIntoViewIfNeeded();
-    const box = await strip.boundingBox();
-    if (box === null) throw new Error('the timeline is not on the page');
-    await page.mouse.click(box.x + ((at - from) / (to - from)) * box.width, box.y + box.height / 2);
-  };
+  const clickTimelineAt = (at: number) => clickTimeline(page, at);
 
   beforeAll(async () => {
-    const vaultDir = mkdtempSync(path.join(tmpdir(), 'vigil-playback-vault-'));
-    cache = mkdtempSync('/dev/shm/vigil-playback-cache-');
-    host = await startLiveHost({
-      VIGIL_VAULT: `dir:${vaultDir}`,
-      VIGIL_ALLOW_INSECURE_VAULT: '1',
-      VIGIL_CACHE_DIR: cache,
-    });
-    browser = await launchChromium([host.netns.nsIp]);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.addCookies([cookieFor(host, host.cookie)]);
-    page = await context.newPage();
+    session = await startRecordingBrowser('playback');
+    ({ host, page } = session);
   }, 120_000);
-
-  afterAll(async () => {
-    await browser.close().catch(() => undefined);
-    await host.stop();
-    rmSync(cache, { recursive: true, force: true });
-  });
+  afterAll(() => session.close());
 
   it('records a test camera continuously and shows it recording on its live tile', async () => {
     const created = await api('POST', '/api/cameras', {
@@ -101,11 +58,7 @@ describe('recordings playback in Chromium', () => {
     });
     expect(saved.status).toBe(200);
 
-    const ranges = async () => {
-      const now = Date.now();
-      const index = await api('GET', `/api/recordings?camera=${cameraId}&from=${now - 600_000}&to=${now}`);
-      return (index.body as { ranges: Range[] }).ranges;
-    };
+    const ranges = () => recordedRanges(host, cameraId);
     await expect
       .poll(async () => (await ranges()).reduce((ms, r) => Math.max(ms, r.endedAt - r.startedAt), 0), {
         timeout: 45_000,
@@ -122,9 +75,7 @@ describe('recordings playback in Chromium', () => {
   });
 
   it('plays from the moment clicked on the timeline: the picture carries that moment’s clock (±1 s)', async () => {
-    const now = Date.now();
-    const index = await api('GET', `/api/recordings?camera=${cameraId}&from=${now - 600_000}&to=${now}`);
-    const range = (index.body as { ranges: Range[] }).ranges.find((r) => r.endedAt - r.startedAt >= 12_000);
+    const range = (await recordedRanges(host, cameraId)).find((r) => r.endedAt - r.startedAt >= 12_000);
     if (range === undefined) throw new Error('no 12 s of recording');
     // A 10-minute view (the narrowest) with the recording in it, so a pixel is about half a second.
     const from = range.startedAt - 120_000;
