@@ -5,10 +5,11 @@
  * Each day's thumbs/ folder is not a segment: thumbnails-reconcile.ts does the same for the thumbnails in it.
  */
 import type Sqlite from 'better-sqlite3';
-import { lstat, readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { countKeyframes, videoSpan } from '../../media/ts-keyframes.js';
 import type { VaultGuard } from '../vault/vault-guard.js';
+import { recordingDayFolders } from './recording-file.js';
 import { THUMBS_FOLDER } from './recording-thumbnails.js';
 import { recordingsStoreOf } from './recordings.store.js';
 import { reconcileThumbnails, type ThumbnailsReconcileResult } from './thumbnails-reconcile.js';
@@ -25,14 +26,6 @@ export interface ReconcileResult {
   thumbnails: ThumbnailsReconcileResult;
 }
 
-async function entries(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch {
-    return [];
-  }
-}
-
 export async function reconcileRecordings(
   db: Sqlite.Database,
   mountPoint: string,
@@ -44,48 +37,44 @@ export async function reconcileRecordings(
     partialsRemoved: 0,
     thumbnails: { rowsWithoutFile: 0, indexed: 0, partialsRemoved: 0 },
   };
-  const root = path.join(mountPoint, 'recordings');
   const rows = db.prepare('SELECT id, path FROM recordings').all() as { id: number; path: string }[];
   const indexed = new Map(rows.map((row) => [row.path, row.id]));
   const seen = new Set<string>();
   const store = recordingsStoreOf(db);
-  for (const camera of await entries(root)) {
-    if (!/^\d+$/.test(camera)) continue;
-    for (const day of await entries(path.join(root, camera))) {
-      for (const name of await entries(path.join(root, camera, day))) {
-        if (name === THUMBS_FOLDER) continue;
-        const relative = path.posix.join('recordings', camera, day, name);
-        const file = path.join(mountPoint, relative);
-        if (name.endsWith('.partial')) {
-          await guard.assertWritable(file);
-          await rm(file, { force: true });
-          result.partialsRemoved++;
-          continue;
-        }
-        seen.add(relative);
-        const match = SEGMENT_NAME.exec(name);
-        if (indexed.has(relative) || !match) continue;
-        // Only a regular file is read: a FIFO or a device named like a segment would block or never end, and a
-        // symlink could point outside the vault.
-        if (!(await lstat(file)).isFile()) continue;
-        const bytes = await readFile(file);
-        const span = videoSpan(bytes);
-        if (!span) continue;
-        // The last picture lasts as long as the average one before it.
-        const frameMs =
-          span.pictures > 1 ? (span.lastPts - span.firstPts) / PTS_PER_MS / (span.pictures - 1) : 0;
-        const startedAt = Number(match[1]);
-        store.insert({
-          cameraId: Number(camera),
-          startedAt,
-          endedAt: startedAt + Math.round((span.lastPts - span.firstPts) / PTS_PER_MS + frameMs),
-          bytes: bytes.length,
-          keyframes: countKeyframes(bytes),
-          path: relative,
-          eventIds: [],
-        });
-        result.indexed++;
+  for await (const { camera, day, names } of recordingDayFolders(mountPoint)) {
+    for (const name of names) {
+      if (name === THUMBS_FOLDER) continue;
+      const relative = path.posix.join('recordings', camera, day, name);
+      const file = path.join(mountPoint, relative);
+      if (name.endsWith('.partial')) {
+        await guard.assertWritable(file);
+        await rm(file, { force: true });
+        result.partialsRemoved++;
+        continue;
       }
+      seen.add(relative);
+      const match = SEGMENT_NAME.exec(name);
+      if (indexed.has(relative) || !match) continue;
+      // Only a regular file is read: a FIFO or a device named like a segment would block or never end, and a
+      // symlink could point outside the vault.
+      if (!(await lstat(file)).isFile()) continue;
+      const bytes = await readFile(file);
+      const span = videoSpan(bytes);
+      if (!span) continue;
+      // The last picture lasts as long as the average one before it.
+      const frameMs =
+        span.pictures > 1 ? (span.lastPts - span.firstPts) / PTS_PER_MS / (span.pictures - 1) : 0;
+      const startedAt = Number(match[1]);
+      store.insert({
+        cameraId: Number(camera),
+        startedAt,
+        endedAt: startedAt + Math.round((span.lastPts - span.firstPts) / PTS_PER_MS + frameMs),
+        bytes: bytes.length,
+        keyframes: countKeyframes(bytes),
+        path: relative,
+        eventIds: [],
+      });
+      result.indexed++;
     }
   }
   const remove = db.prepare('DELETE FROM recordings WHERE id = ?');

@@ -1,10 +1,11 @@
 /**
  * Opening a segment's file from the path its index row holds. The row is data, not trust: vault.db could be
  * edited by hand or restored from elsewhere, so a path that leaves `recordings/`, or reaches its file through a
- * symlink, must never serve some other file (vigil.db is one `..` away from the development vault).
+ * symlink, must never serve some other file (vigil.db is one `..` away from the development vault). And the
+ * walk over the day folders that the reconcile passes share.
  */
 import { constants, lstatSync, type Stats } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, readdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The folder under the vault root that every segment lives in. */
@@ -71,4 +72,29 @@ export async function openRecordingFile(
     return null;
   }
   return { file, size: opened.size };
+}
+
+/** A folder's names, or none when it is not there (a camera or day without footage). */
+async function namesIn(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Every day folder of every camera under the vault's recordings/ (camera folders are numbers), with the names
+ * in it, or in its `sub` folder (thumbs/): what the reconcile passes walk.
+ */
+export async function* recordingDayFolders(
+  mountPoint: string,
+  sub?: string,
+): AsyncGenerator<{ camera: string; day: string; names: string[] }> {
+  const root = path.join(mountPoint, RECORDINGS_DIR);
+  for (const camera of await namesIn(root)) {
+    if (!/^\d+$/.test(camera)) continue;
+    for (const day of await namesIn(path.join(root, camera)))
+      yield { camera, day, names: await namesIn(path.join(root, camera, day, ...(sub ? [sub] : []))) };
+  }
 }

@@ -4,10 +4,10 @@
  * in between) is indexed from its name, and a `.partial` left by an interrupted write is removed.
  */
 import type Sqlite from 'better-sqlite3';
-import { lstat, readdir, rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { VaultGuard } from '../vault/vault-guard.js';
-import { RECORDINGS_DIR } from './recording-file.js';
+import { RECORDINGS_DIR, recordingDayFolders } from './recording-file.js';
 import { THUMBS_FOLDER } from './recording-thumbnails.js';
 import { thumbnailsStoreOf } from './recording-thumbnails.store.js';
 
@@ -20,15 +20,6 @@ export interface ThumbnailsReconcileResult {
   partialsRemoved: number;
 }
 
-async function entries(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch {
-    // No such folder (a camera or day without thumbnails): nothing to reconcile there.
-    return [];
-  }
-}
-
 export async function reconcileThumbnails(
   db: Sqlite.Database,
   mountPoint: string,
@@ -38,29 +29,25 @@ export async function reconcileThumbnails(
   const store = thumbnailsStoreOf(db);
   const indexed = new Map(store.all().map((row) => [row.path, row.id]));
   const seen = new Set<string>();
-  const root = path.join(mountPoint, RECORDINGS_DIR);
-  for (const camera of await entries(root)) {
-    if (!/^\d+$/.test(camera)) continue;
-    for (const day of await entries(path.join(root, camera))) {
-      for (const name of await entries(path.join(root, camera, day, THUMBS_FOLDER))) {
-        const relative = path.posix.join(RECORDINGS_DIR, camera, day, THUMBS_FOLDER, name);
-        const file = path.join(mountPoint, relative);
-        if (name.endsWith('.partial')) {
-          await guard.assertWritable(file);
-          await rm(file, { force: true });
-          result.partialsRemoved++;
-          continue;
-        }
-        const match = THUMBNAIL_NAME.exec(name);
-        if (!match) continue;
-        // Gone since the listing, or not a plain file (a symlink is never indexed, so never served).
-        const stat = await lstat(file).catch(() => null);
-        if (!stat?.isFile()) continue;
-        seen.add(relative);
-        if (indexed.has(relative)) continue;
-        store.insert({ cameraId: Number(camera), at: Number(match[1]), path: relative, bytes: stat.size });
-        result.indexed++;
+  for await (const { camera, day, names } of recordingDayFolders(mountPoint, THUMBS_FOLDER)) {
+    for (const name of names) {
+      const relative = path.posix.join(RECORDINGS_DIR, camera, day, THUMBS_FOLDER, name);
+      const file = path.join(mountPoint, relative);
+      if (name.endsWith('.partial')) {
+        await guard.assertWritable(file);
+        await rm(file, { force: true });
+        result.partialsRemoved++;
+        continue;
       }
+      const match = THUMBNAIL_NAME.exec(name);
+      if (!match) continue;
+      // Gone since the listing, or not a plain file (a symlink is never indexed, so never served).
+      const stat = await lstat(file).catch(() => null);
+      if (!stat?.isFile()) continue;
+      seen.add(relative);
+      if (indexed.has(relative)) continue;
+      store.insert({ cameraId: Number(camera), at: Number(match[1]), path: relative, bytes: stat.size });
+      result.indexed++;
     }
   }
   const gone = [...indexed].filter(([relative]) => !seen.has(relative)).map(([, id]) => id);
