@@ -5,6 +5,7 @@
  * the one under way (a registered vault writer: deleting is writing). Space below the floor raises an alert on
  * /api/ws (`recordings.alert`) and lowers it again once there is room.
  */
+import type Sqlite from 'better-sqlite3';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -60,10 +61,19 @@ export function createRetentionKeeper(deps: {
     });
   }
 
+  // Its statements are prepared once per open vault.db (as the stores do), not before every segment's copy:
+  // makeRoom runs on the recorder's path.
+  const retentions = new WeakMap<Sqlite.Database, ReturnType<typeof createRetention>>();
+  const retentionOf = (db: Sqlite.Database) => {
+    let retention = retentions.get(db);
+    if (!retention) retentions.set(db, (retention = createRetention(db, vault.mountPoint, vault.guard)));
+    return retention;
+  };
+
   async function pass(reason: string, reserveBytes = 0): Promise<RetentionResult | null> {
     const db = vault.database();
     if (!db || paused) return null;
-    const retention = createRetention(db, vault.mountPoint, vault.guard);
+    const retention = retentionOf(db);
     const result = await retention.run(await cameraLimits(), limits, now(), reserveBytes);
     last = result;
     if (result.deleted > 0)
@@ -133,7 +143,7 @@ export function createRetentionKeeper(deps: {
     async makeRoom(bytes: number): Promise<boolean> {
       const db = vault.database();
       if (!db) return false;
-      const retention = createRetention(db, vault.mountPoint, vault.guard);
+      const retention = retentionOf(db);
       if (!(await retention.wouldCrossFloor(bytes, limits))) return true;
       await enqueue('pressure', undefined, bytes);
       if (!(await retention.wouldCrossFloor(bytes, limits))) return true;
