@@ -8,20 +8,11 @@ import { startLiveHost, type LiveHost } from '../support/live-host.js';
 import { childProcesses, isAlive } from '../support/processes.js';
 import { startBuiltServer, type ServerProcess } from '../support/server-process.js';
 import { decodeSegment } from '../support/ts-segments.js';
-import { assertWorkerBuilt } from './worker-harness.js';
+import { assertWorkerBuilt, eventually } from './worker-harness.js';
 
 const WIDTH = 320;
 const HEIGHT = 240;
 const FPS = 15;
-
-async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Every file under `dir` (relative to `root`), recursively. */
 function filesUnder(root: string, dir = root): string[] {

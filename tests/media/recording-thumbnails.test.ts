@@ -26,21 +26,12 @@ import {
 import { makeTsSegment } from '../support/clips.js';
 import { createNetns, type TestNetns } from '../support/netns.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { assertWorkerBuilt } from './worker-harness.js';
+import { assertWorkerBuilt, eventually } from './worker-harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PROGRAM = path.join(root, 'dist/media/thumbnail.js');
 
 /** Polls an async condition every 200 ms until it holds or `timeoutMs` passes. */
-async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 interface Thumbnail {
   id: number;
   at: number;

@@ -5,18 +5,9 @@ import { decodeStamp } from '../../media/test-pattern/stamp.js';
 import { createNetns, type TestNetns } from '../support/netns.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { decodeSegment } from '../support/ts-segments.js';
-import { assertWorkerBuilt, until } from './worker-harness.js';
+import { assertWorkerBuilt, eventually, until } from './worker-harness.js';
 
 /** Polls an async condition every 200 ms until it holds or `timeoutMs` passes. */
-async function eventually(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 const WIDTH = 320;
 const HEIGHT = 240;
 

@@ -112,6 +112,19 @@ export function forkWorker(): WorkerHandle {
 export const START_DEFAULTS = { stills: { fps: 2, maxWidth: 640, quality: 80 } } as const;
 
 /** Polls `condition` until it holds or `timeoutMs` passes; returns whether it held. */
+/** Polls an async `condition` (an API call, a file on disk) every 200 ms until it holds or `timeoutMs` pass. */
+export async function eventually(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 export async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
