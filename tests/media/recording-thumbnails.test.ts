@@ -31,7 +31,6 @@ import { assertWorkerBuilt, eventually } from './worker-harness.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PROGRAM = path.join(root, 'dist/media/thumbnail.js');
 
-/** Polls an async condition every 200 ms until it holds or `timeoutMs` passes. */
 interface Thumbnail {
   id: number;
   at: number;

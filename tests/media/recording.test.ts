@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeStamp } from '../../media/test-pattern/stamp.js';
@@ -7,7 +8,6 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { decodeSegment } from '../support/ts-segments.js';
 import { assertWorkerBuilt, eventually, until } from './worker-harness.js';
 
-/** Polls an async condition every 200 ms until it holds or `timeoutMs` passes. */
 const WIDTH = 320;
 const HEIGHT = 240;
 
@@ -42,11 +42,17 @@ describe('recording', () => {
   let t: TestApp;
   let admin: string;
   let cache: string;
+  let temp: string;
+  const systemTemp = process.env['TMPDIR'];
 
   beforeAll(async () => {
     assertWorkerBuilt();
     netns = await createNetns();
     cache = mkdtempSync('/dev/shm/vigil-recording-test-');
+    // The system temp dir as the server and its camera workers see it (os.tmpdir() and GStreamer read TMPDIR):
+    // one of this file's own, so the locked-vault test can watch it while other test files write to /tmp.
+    temp = mkdtempSync(path.join(tmpdir(), 'vigil-recording-tmp-'));
+    process.env['TMPDIR'] = temp;
     t = await startTestApp(
       { VIGIL_WEBRTC_INTERFACE: netns.hostInterface, VIGIL_CACHE_DIR: cache },
       { media: true },
@@ -59,6 +65,9 @@ describe('recording', () => {
     if (!closed) await (t as TestApp | undefined)?.close();
     await netns?.destroy();
     rmSync(cache, { recursive: true, force: true });
+    if (systemTemp === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = systemTemp;
+    rmSync(temp, { recursive: true, force: true });
   });
 
   const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
@@ -169,17 +178,31 @@ describe('recording', () => {
     await call('DELETE', `/api/cameras/${id}`);
   });
 
-  it('while the vault is locked writes no byte to any persistent filesystem, and resumes after unlock', async () => {
+  it('while the vault is locked writes no byte to any persistent filesystem for 20 s, and resumes after unlock', async () => {
     const id = await testCamera('Locked', 'continuous');
     expect(await eventually(async () => (await segments(id)).length >= 1, 15_000)).toBe(true);
     const lock = await call('POST', '/api/vault/lock', {});
     expect(lock.json<{ state: string }>().state).toBe('locked');
-    const before = snapshotTree(t.dataDir);
-    await new Promise((resolve) => setTimeout(resolve, 8_000));
-    const after = snapshotTree(t.dataDir);
+    // Every persistent place the product writes to: the data dir, the vault's mount point (inside it for the
+    // development vault) and the temp dir; compared before and after, and watched (inotify) in between.
+    const places = [...new Set([t.dataDir, mount(), temp])];
+    const snapshot = () => new Map(places.flatMap((place) => [...snapshotTree(place)]));
+    const touched = new Set<string>();
+    const watchers: FSWatcher[] = places.map((place) =>
+      watch(place, { recursive: true }, (_event, name) => touched.add(path.join(place, String(name)))),
+    );
+    const before = snapshot();
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    const after = snapshot();
+    for (const watcher of watchers) watcher.close();
     const changed = [...after].filter(([file, stat]) => before.get(file) !== stat).map(([file]) => file);
+    const gone = [...before.keys()].filter((file) => !after.has(file));
     // vigil.db's WAL may record the camera's status; nothing else may change, and no footage at all.
-    expect(changed.filter((file) => !/vigil\.db(-wal|-shm)?$/.test(file))).toEqual([]);
+    const unexpected = (files: Iterable<string>) =>
+      [...files].filter((file) => !/vigil\.db(-wal|-shm)?$/.test(file));
+    expect(unexpected(changed)).toEqual([]);
+    expect(unexpected(gone)).toEqual([]);
+    expect(unexpected(touched)).toEqual([]);
     const camera = (await call('GET', `/api/cameras/${id}`)).json<{ recording?: { state: string } }>();
     expect(camera.recording?.state).toBe('paused');
     const unlock = await call('POST', '/api/vault/unlock', { passphrase: 'anything' });
