@@ -26,6 +26,9 @@ export const LIVE_FRAME_MS = 150;
 export function samplerScript(selector: string): string {
   return `(() => {
     window.__samples = []; window.__firstFrameMs = null; window.__firstLiveMs = null;
+    // The same two moments by when the frame was due on screen (video only): the compositor shows video frames
+    // without the page's main thread, so a page busy booting reads its first frame later than it was shown.
+    window.__firstShownMs = null; window.__firstLiveShownMs = null;
     // Per video frame, from requestVideoFrameCallback's metadata (Chromium fills it for WebRTC): when its last
     // packet arrived (receiveTime), when it was handed to the compositor (presentationTime) and when it is
     // due on screen (expectedDisplayTime), all on the page's clock; wall time is timeOrigin + that.
@@ -45,6 +48,9 @@ export function samplerScript(selector: string): string {
       if (window.__firstLiveMs === null && Date.now() - stamp <= ${LIVE_FRAME_MS}) window.__firstLiveMs = performance.now();
       window.__samples.push(Date.now() - stamp);
       if (meta) {
+        if (window.__firstShownMs === null) window.__firstShownMs = meta.expectedDisplayTime;
+        if (window.__firstLiveShownMs === null && performance.timeOrigin + meta.expectedDisplayTime - stamp <= ${LIVE_FRAME_MS})
+          window.__firstLiveShownMs = meta.expectedDisplayTime;
         window.__presented.push(meta.presentationTime);
         if (typeof meta.receiveTime === 'number')
           window.__stages.push([
@@ -76,7 +82,10 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 /** Milestones of a page load on its way to the first frame, in ms from navigation start (first occurrence). */
 export const TIMELINE_STEPS = [
+  'htmlReceived',
+  'entryScriptLoaded',
   'domContentLoaded',
+  'appMounted',
   'camerasListed',
   'socketOpen',
   'watchSent',
@@ -99,11 +108,25 @@ export function timelineScript(): string {
   return `(() => {
     const timeline = (window.__timeline = {});
     const mark = (step) => { if (!(step in timeline)) timeline[step] = performance.now(); };
-    document.addEventListener('DOMContentLoaded', () => mark('domContentLoaded'));
+    document.addEventListener('DOMContentLoaded', () => {
+      mark('domContentLoaded');
+      const nav = performance.getEntriesByType('navigation')[0];
+      if (nav) timeline.htmlReceived = nav.responseEnd;
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector('#app .app-loading')) { mark('appMounted'); observer.disconnect(); }
+      }).observe(document.getElementById('app') ?? document.body, { childList: true, subtree: true });
+    });
+    window.__longTasks = 0;
+    try {
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (!('videoData' in timeline)) window.__longTasks += entry.duration;
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {}
     document.addEventListener('loadeddata', (event) => { if (event.target.tagName === 'VIDEO') mark('videoData'); }, true);
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         if (/\\/api\\/cameras(\\?|$)/.test(entry.name)) mark('camerasListed');
+        if (/\\/assets\\/index-[^/]*\\.js$/.test(entry.name)) timeline.entryScriptLoaded ??= entry.responseEnd;
       }
     }).observe({ type: 'resource', buffered: true });
     const NativeSocket = window.WebSocket;

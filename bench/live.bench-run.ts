@@ -177,12 +177,19 @@ async function comparePaths(viewers: number, runs: number): Promise<Record<PathN
 async function firstFrames(): Promise<{
   first: Summary;
   live: Summary;
+  shown: Summary;
+  liveShown: Summary;
   steps: string;
   playoutDelay: boolean;
+  longTasksMs: number;
 }> {
   let playoutDelay = true;
-  const times: number[] = [];
-  const liveTimes: number[] = [];
+  const figures = { first: [], live: [], shown: [], liveShown: [], longTasks: [] } as Record<
+    string,
+    number[]
+  >;
+  const read = async (page: Page, name: string, expression: string) =>
+    figures[name]?.push(await page.evaluate<number>(expression));
   const timelines: Timeline[] = [];
   for (let i = 0; i < FIRST_FRAME_LOADS; i++) {
     const page = await context.newPage();
@@ -190,9 +197,12 @@ async function firstFrames(): Promise<{
     await page.addInitScript(samplerScript('[data-testid="camera-video"]'));
     await page.goto(`${host.server.url}/live/${cameraId}`);
     await waitForSamples(page, 1, 30_000);
-    times.push(await page.evaluate<number>('window.__firstFrameMs'));
     await page.waitForFunction('window.__firstLiveMs !== null', undefined, { timeout: 30_000 });
-    liveTimes.push(await page.evaluate<number>('window.__firstLiveMs'));
+    await read(page, 'first', 'window.__firstFrameMs');
+    await read(page, 'live', 'window.__firstLiveMs');
+    await read(page, 'shown', 'window.__firstShownMs');
+    await read(page, 'liveShown', 'window.__firstLiveShownMs ?? window.__firstLiveMs');
+    await read(page, 'longTasks', 'window.__longTasks');
     timelines.push(await page.evaluate<Timeline>('window.__timeline'));
     playoutDelay &&= await page.evaluate<boolean>('window.__playoutDelay === true');
     await page.close();
@@ -202,7 +212,16 @@ async function firstFrames(): Promise<{
     const at = summarise(timelines.flatMap((timeline) => timeline[step] ?? [])).p50;
     return `${step} ${at.toFixed(0)}`;
   }).join(' → ');
-  return { first: summarise(times), live: summarise(liveTimes), steps, playoutDelay };
+  const of = (name: string) => summarise(figures[name] ?? []);
+  return {
+    first: of('first'),
+    live: of('live'),
+    shown: of('shown'),
+    liveShown: of('liveShown'),
+    steps,
+    playoutDelay,
+    longTasksMs: of('longTasks').p50,
+  };
 }
 
 /**
@@ -332,9 +351,10 @@ it('measures live delay: WebRTC against MJPEG and HLS, stages, first frame, fan-
       `First frame after page load (${FIRST_FRAME_LOADS} loads per run): p50 ${ms(median(runs.map((r) => r.first.p50)))} (median of runs: ${runs.map((r) => r.first.p50.toFixed(0)).join(', ')})  p95 ${runs.map((r) => r.first.p95.toFixed(0)).join(', ')}`,
       ...runs.map(
         (r, i) =>
-          `  run ${i + 1}, medians on the way, ms from navigation start: ${r.steps} → stamped frame ${r.first.p50.toFixed(0)}`,
+          `  run ${i + 1}, medians on the way, ms from navigation start: ${r.steps} → stamped frame ${r.first.p50.toFixed(0)}; main thread in long tasks before video data ${r.longTasksMs.toFixed(0)} ms`,
       ),
       `First live frame (at most ${LIVE_FRAME_MS} ms old): p50 ${ms(median(runs.map((r) => r.live.p50)))} (runs: ${runs.map((r) => r.live.p50.toFixed(0)).join(', ')})`,
+      `The same, by when the frame was due on screen (requestVideoFrameCallback's expectedDisplayTime; the page's script reads it later while the app boots): first frame p50 ${ms(median(runs.map((r) => r.shown.p50)))} (runs: ${runs.map((r) => r.shown.p50.toFixed(0)).join(', ')}), first live frame p50 ${ms(median(runs.map((r) => r.liveShown.p50)))} (runs: ${runs.map((r) => r.liveShown.p50.toFixed(0)).join(', ')})`,
       `  ${split}`,
       `Playout delay (zero smoothing) negotiated on every load: ${runs.every((r) => r.playoutDelay) ? 'yes' : 'no'}`,
       '',

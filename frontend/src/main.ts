@@ -1,24 +1,10 @@
-import { createPinia } from 'pinia';
-import { createApp } from 'vue';
-import App from './app.vue';
-import { useLiveSocket } from './composables/use-live-socket';
-import { createAppRouter } from './router';
-import './styles/main.css';
+// The entry. On a camera's own page the video comes first: its connection starts and plays into an early
+// <video> (preconnect.ts), and the app boots once that connection is up or after a short wait, so the app's own
+// start does not hold the connection's steps up. On every other page the app boots at once.
+import { earlyConnection } from './lib/live-preconnect';
+import './preconnect';
 
-const app = createApp(App);
-const pinia = createPinia();
-app.use(pinia);
-const router = createAppRouter(pinia);
-app.use(router);
-// Created here, not in a component, so the socket follows the session for the app's whole life.
-useLiveSocket(pinia);
+/** The longest the app's boot waits for a camera page's early connection, in milliseconds. */
+const EARLY_CONNECTION_WAIT_MS = 400;
 
-// Mount once the first navigation is decided, so the page never flashes content the guard would redirect.
-router
-  .isReady()
-  .catch((err: unknown) => {
-    console.error('The first navigation failed', err);
-  })
-  .finally(() => {
-    app.mount('#app');
-  });
+void earlyConnection(EARLY_CONNECTION_WAIT_MS).then(() => import('./app-boot'));

@@ -108,6 +108,50 @@ describe('live view through Janus into Chromium', () => {
     await context.close();
   });
 
+  it('starts a bookmarked camera page before the app boots: one socket, one watch, the early <video> kept', async () => {
+    const test = (await cameras()).find((c) => c.kind === 'test')!;
+    const bookmark = await page.context().newPage();
+    // Counts sockets and watches, and marks every <video> made while the app had not mounted yet.
+    await bookmark.addInitScript(`(() => {
+      window.__sockets = 0; window.__watches = 0;
+      const NativeSocket = window.WebSocket;
+      window.WebSocket = class extends NativeSocket {
+        constructor(...args) { super(...args); window.__sockets++; }
+        send(data) { if (String(data).includes('"live.watch"')) window.__watches++; return super.send(data); }
+      };
+      const create = Document.prototype.createElement;
+      Document.prototype.createElement = function (name, options) {
+        const element = create.call(this, name, options);
+        if (String(name).toLowerCase() === 'video') element.__beforeApp = document.querySelector('#app .app-loading') !== null || document.getElementById('app') === null;
+        return element;
+      };
+    })()`);
+    await bookmark.goto(`${host.server.url}/live/${test.id}`);
+    const tile = bookmark.locator('[data-testid="camera-tile"][data-status="live"]');
+    await tile.waitFor({ timeout: 30_000 });
+    await expect
+      .poll(
+        () =>
+          bookmark.evaluate(
+            `document.querySelector('[data-testid="camera-tile"] video').getVideoPlaybackQuality().totalVideoFrames`,
+          ),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBeGreaterThan(30);
+    expect(
+      await bookmark.evaluate(`({
+        kept: document.querySelector('[data-testid="camera-tile"] video').__beforeApp === true,
+        videos: document.querySelectorAll('video').length,
+        early: document.querySelectorAll('[data-testid="early-video"]').length,
+        sockets: window.__sockets,
+        watches: window.__watches,
+      })`),
+    ).toEqual({ kept: true, videos: 1, early: 0, sockets: 1, watches: 1 });
+    await bookmark.close();
+  });
+
   it('reports Janus and each worker in /api/health, Janus on no non-loopback TCP port', async () => {
     const health = (await (await fetch(`${host.server.url}/api/health`)).json()) as {
       janus: { state: string };

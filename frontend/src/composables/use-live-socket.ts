@@ -23,6 +23,7 @@ import {
   parseServerMessage,
   reconnectDelayMs,
 } from '../lib/live-protocol';
+import { isEarlyMessage, takeEarlySocket } from '../lib/live-preconnect';
 import { PendingRequests } from '../lib/pending-requests';
 import { randomId } from '../lib/secure-context';
 import { useAuthStore } from '../stores/use-auth-store';
@@ -166,7 +167,8 @@ export const useLiveSocket = defineStore('live-socket', () => {
 
   function onMessage(ws: WebSocket, data: unknown): void {
     const message = parseServerMessage(data);
-    if (message === null) return;
+    // The answers and pushes of a camera page's early session are its own until the viewer adopts it.
+    if (message === null || isEarlyMessage(message)) return;
     switch (message.type) {
       case 'hello':
         greeted = true;
@@ -218,7 +220,9 @@ export const useLiveSocket = defineStore('live-socket', () => {
     reconnectTimer = undefined;
     if (!wanted || socket !== null) return;
     if (status.value !== 'connected') status.value = 'reconnecting';
-    const ws = new WebSocket(liveSocketUrl(window.location));
+    // A camera page opened from a bookmark already has a socket, opened before the app booted.
+    const early = takeEarlySocket();
+    const ws = early?.socket ?? new WebSocket(liveSocketUrl(window.location));
     socket = ws;
     greeted = false;
     ws.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -228,6 +232,7 @@ export const useLiveSocket = defineStore('live-socket', () => {
     ws.addEventListener('close', (event) => {
       if (socket === ws) onClose(event.code);
     });
+    for (const data of early?.buffered ?? []) if (socket === ws) onMessage(ws, data);
   }
 
   function start(): void {

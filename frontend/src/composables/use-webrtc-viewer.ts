@@ -16,6 +16,7 @@ import {
 import { errorMessage } from '../api/error-message';
 import { isLiveError, LiveError } from '../api/live-error';
 import type { LiveIceCandidate } from '../api/types';
+import { claimEarlySession, type EarlySession } from '../lib/live-preconnect';
 import { randomId } from '../lib/secure-context';
 import {
   answerAsDtlsServer,
@@ -167,21 +168,41 @@ export function useWebrtcViewer(cameraId: MaybeRefOrGetter<number>, options: Web
     }
   }
 
-  function createPeer(iceServers: RTCIceServer[]): RTCPeerConnection {
-    const peer = new RTCPeerConnection({ iceServers });
+  /** A remote track unmutes when its first packets arrive: media flows even if live.started is late. */
+  function watchTrack(peer: RTCPeerConnection, track: MediaStreamTrack): void {
+    track.addEventListener('unmute', () => {
+      if (pc === peer) markLive();
+    });
+  }
+
+  function watchPeer(peer: RTCPeerConnection): void {
     peer.addEventListener('track', (event) => {
       if (pc !== peer) return;
       stream.value = event.streams[0] ?? new MediaStream([event.track]);
-      // A remote track unmutes when its first packets arrive: media flows even if live.started is late.
-      event.track.addEventListener('unmute', () => {
-        if (pc === peer) markLive();
-      });
+      watchTrack(peer, event.track);
     });
     peer.addEventListener('icecandidate', (event) => {
       if (pc === peer) sendLocalCandidate(event.candidate ? toWireCandidate(event.candidate.toJSON()) : null);
     });
     peer.addEventListener('iceconnectionstatechange', () => onIceState(peer));
+  }
+
+  function createPeer(iceServers: RTCIceServer[]): RTCPeerConnection {
+    const peer = new RTCPeerConnection({ iceServers });
+    watchPeer(peer);
     return peer;
+  }
+
+  /** Takes over the session the page's preconnect negotiated before the app booted (lib/live-preconnect.ts). */
+  function adopt(session: EarlySession): void {
+    sessionId = session.sessionId;
+    pc = session.pc;
+    answerSent = true;
+    watchPeer(session.pc);
+    stream.value = session.stream;
+    if (session.live) markLive();
+    else for (const track of session.stream?.getTracks() ?? []) watchTrack(session.pc, track);
+    onIceState(session.pc);
   }
 
   async function connect(): Promise<void> {
@@ -194,6 +215,20 @@ export function useWebrtcViewer(cameraId: MaybeRefOrGetter<number>, options: Web
     }
     attemptConnection = connectionId.value;
     mediaTimer = setTimeout(failTransport, MEDIA_TIMEOUT_MS);
+
+    const early = claimEarlySession(toValue(cameraId));
+    if (early !== null) {
+      const session = await early;
+      if (mine !== attempt) {
+        if (session) socket.send({ type: 'live.stop', sessionId: session.sessionId });
+        session?.pc.close();
+        return;
+      }
+      if (session !== null) {
+        adopt(session);
+        return;
+      }
+    }
 
     let offer;
     watching = true;
