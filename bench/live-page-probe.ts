@@ -51,7 +51,6 @@ export function samplerScript(selector: string): string {
         if (window.__firstShownMs === null) window.__firstShownMs = meta.expectedDisplayTime;
         if (window.__firstLiveShownMs === null && performance.timeOrigin + meta.expectedDisplayTime - stamp <= ${LIVE_FRAME_MS})
           window.__firstLiveShownMs = meta.expectedDisplayTime;
-        window.__presented.push(meta.presentationTime);
         if (typeof meta.receiveTime === 'number')
           window.__stages.push([
             performance.timeOrigin + meta.receiveTime - stamp,
@@ -64,10 +63,23 @@ export function samplerScript(selector: string): string {
       const el = document.querySelector(${JSON.stringify(selector)});
       if (!el) return requestAnimationFrame(wait);
       if (el.tagName === 'VIDEO') {
-        const tick = (now, meta) => { read(el, el.videoWidth, meta); el.requestVideoFrameCallback(tick); };
+        // Every callback notes when its frame was presented and how many the element has presented in all, so
+        // a gap the sampler itself missed (a busy page skips callbacks, not frames) is not taken for a freeze.
+        const tick = (now, meta) => {
+          window.__presented.push([meta.presentationTime, meta.presentedFrames]);
+          read(el, el.videoWidth, meta);
+          el.requestVideoFrameCallback(tick);
+        };
         el.requestVideoFrameCallback(tick);
       } else {
-        const tick = () => { read(el, el.naturalWidth); requestAnimationFrame(tick); };
+        // An <img> has no frame counter: every new stamp counts as one presented picture.
+        let pictures = 0;
+        const tick = () => {
+          const before = last;
+          read(el, el.naturalWidth);
+          if (last !== before) window.__presented.push([performance.now(), ++pictures]);
+          requestAnimationFrame(tick);
+        };
         requestAnimationFrame(tick);
       }
     };
@@ -173,12 +185,22 @@ export const STAGE_NAMES = ['capture → received', 'received → presented', 'p
 /** Gaps between presented frames longer than this count as a freeze. */
 export const FREEZE_MS = 500;
 
-/** The freezes in one page's presentation times: how many, and the longest gap (ms). */
-export function freezes(presented: readonly number[]): { count: number; longestMs: number } {
+/**
+ * The freezes in one page's presented frames, given as [presentation time, frames presented so far] per sampler
+ * callback: a stretch between two callbacks counts when, even with the frames presented inside it spread evenly,
+ * more than FREEZE_MS lies between two of them (a busy page skips callbacks, not frames; the count says how many
+ * it skipped). Returns how many, and the longest gap (ms) on that reading.
+ */
+export function freezes(presented: readonly (readonly [number, number])[]): {
+  count: number;
+  longestMs: number;
+} {
   let count = 0;
   let longestMs = 0;
   for (let i = 1; i < presented.length; i++) {
-    const gap = (presented[i] ?? 0) - (presented[i - 1] ?? 0);
+    const [at, frames] = presented[i] ?? [0, 0];
+    const [before, framesBefore] = presented[i - 1] ?? [0, 0];
+    const gap = (at - before) / Math.max(1, frames - framesBefore);
     longestMs = Math.max(longestMs, gap);
     if (gap > FREEZE_MS) count++;
   }

@@ -65,7 +65,7 @@ interface PathResult {
 interface PageSamples {
   samples: number[];
   stages: [number, number, number][];
-  presented: number[];
+  presented: [number, number][];
 }
 
 let host: LiveHost;

@@ -136,6 +136,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     media.janus.on('mountpoints-changed', (changed) => {
       for (const mountpoint of changed) services.fleet?.restartCamera(mountpoint.cameraId);
     });
+    // A viewer lost its picture: its keyframe comes now, not at the end of the GOP.
+    media.janus.on('keyframe', (id) => services.fleet?.requestKeyframe(id));
   }
   app.addHook('onClose', async () => {
     services.hub.closeAll();

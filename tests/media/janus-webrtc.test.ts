@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IceCandidate } from '../../server/live/janus/janus-http.js';
-import type { JanusViewer } from '../../server/live/janus/janus-viewer.js';
 import { JanusService } from '../../server/live/janus/janus.service.js';
 import { launchChromium } from '../support/browser.js';
 import {
@@ -15,7 +13,7 @@ import {
   waitFor,
   type H264Sender,
 } from '../support/janus-media.js';
-import { PeerPage } from '../support/janus-page.js';
+import { playMountpoint } from '../support/janus-page.js';
 import { createNetns, type TestNetns } from '../support/netns.js';
 
 // The browser-facing half of live view, end to end: Janus runs inside a test network namespace (its only
@@ -56,7 +54,7 @@ describe('Janus → WebRTC → Chromium through a network namespace', () => {
   });
 
   it('keeps the API on the namespace address and the RTP ingest on loopback', async () => {
-    const { rtpPort } = await janus.ensureMountpoint(1);
+    const { rtpPort, rtcpPort } = await janus.ensureMountpoint(1);
     sender = startH264Sender(rtpPort, { prefix: netns.exec, width: 1280, height: 720 });
     await waitFor('media on the mountpoint', async () => {
       const age = (await janus.mountpointInfo(1)).media[0]?.ageMs;
@@ -66,16 +64,19 @@ describe('Janus → WebRTC → Chromium through a network namespace', () => {
     expect(sockets.filter((s) => s.proto === 'tcp' && s.state === 'LISTEN')).toEqual([
       { proto: 'tcp', state: 'LISTEN', address: netns.nsIp, port: 8088 },
     ]);
-    expect(sockets.filter((s) => s.proto === 'udp')).toEqual([
-      { proto: 'udp', state: 'UNCONN', address: '127.0.0.1', port: rtpPort },
-    ]);
+    // The RTP ingest and its RTCP port (viewers' keyframe requests leave through it), both on loopback.
+    expect(sockets.filter((s) => s.proto === 'udp').sort((a, b) => a.port - b.port)).toEqual(
+      [rtpPort, rtcpPort]
+        .sort((a, b) => (a ?? 0) - (b ?? 0))
+        .map((port) => ({ proto: 'udp', state: 'UNCONN', address: '127.0.0.1', port })),
+    );
     expect(sockets.every((s) => isLoopbackAddress(s.address) || s.address === netns.nsIp)).toBe(true);
   });
 
   it('plays the mountpoint in Chromium', async () => {
     browser = await launchChromium();
     const page = await browser.newPage();
-    const result = await play(page, janus);
+    const result = await playMountpoint(page, janus, 1);
     console.log(`first session: ${JSON.stringify(result.metrics)}`);
     expect(result.metrics.frames).toBeGreaterThan(30);
     expect(result.metrics).toMatchObject({ width: 1280, height: 720 });
@@ -91,7 +92,7 @@ describe('Janus → WebRTC → Chromium through a network namespace', () => {
 
   it('plays again after Janus is killed and restarted', async () => {
     const page = await browser!.newPage();
-    const first = await play(page, janus);
+    const first = await playMountpoint(page, janus, 1);
     const closed = new Promise<string>((resolve) => first.viewer.once('closed', resolve));
     const restarted = new Promise<void>((resolve) => janus.once('restarted', resolve));
     const killedAt = performance.now();
@@ -100,7 +101,7 @@ describe('Janus → WebRTC → Chromium through a network namespace', () => {
     await restarted;
     const restartMs = performance.now() - killedAt;
     // What the server does on `restarted`: tell the page to reconnect, which means a new viewer.
-    const again = await play(page, janus);
+    const again = await playMountpoint(page, janus, 1);
     console.log(
       `kill -9 → restarted ${Math.round(restartMs)} ms; → playing again ${Math.round(performance.now() - killedAt)} ms; ${JSON.stringify(again.metrics)}`,
     );
@@ -109,74 +110,3 @@ describe('Janus → WebRTC → Chromium through a network namespace', () => {
     await page.close();
   });
 });
-
-interface PlayResult {
-  viewer: JanusViewer;
-  janusCandidates: string[];
-  remoteAddress: string | null;
-  metrics: {
-    offerMs: number;
-    webrtcUpMs: number;
-    firstFrameMs: number;
-    frames: number;
-    width: number;
-    height: number;
-    decoded: number;
-    dropped: number;
-    localCandidateType: string | null;
-  };
-}
-
-/**
- * Brokers one viewer the way the server will: watch → offer → the page answers → start → candidates both ways,
- * then counts frames the page's <video> presents. Times are from the `watch` request.
- */
-async function play(page: Page, janus: JanusService): Promise<PlayResult> {
-  const peer = await PeerPage.open(page);
-  const viewer = await janus.createViewer(1);
-  const fromJanus: (IceCandidate | null)[] = [];
-  // Full trickle: Janus's candidates may come before `watch` resolves, so listen first.
-  viewer.on('candidate', (candidate) => fromJanus.push(candidate));
-  const t0 = Date.now();
-  const up = new Promise<number>((resolve) => viewer.once('webrtcup', () => resolve(Date.now())));
-
-  const offer = await viewer.watch();
-  const offerMs = Date.now() - t0;
-  expect(offer.sdp).toContain('H264/90000');
-  await viewer.start({ type: 'answer', sdp: await peer.answer(offer.sdp) });
-
-  // Candidates both ways until each side has sent its end-of-candidates.
-  let toBrowser = 0;
-  let browserDone = false;
-  await waitFor('ICE candidates to be exchanged', async () => {
-    while (toBrowser < fromJanus.length) {
-      const candidate = fromJanus[toBrowser++];
-      if (candidate !== null && candidate !== undefined) await peer.addCandidate(candidate);
-    }
-    for (const candidate of await peer.takeLocalCandidates()) {
-      await viewer.trickle(candidate);
-      if (candidate === null) browserDone = true;
-    }
-    return browserDone && fromJanus.at(-1) === null && toBrowser === fromJanus.length;
-  });
-  const webrtcUpMs = (await up) - t0;
-
-  await waitFor('more than 30 presented frames', async () => (await peer.frames()) > 30, 15_000);
-  const seen = await peer.result();
-  return {
-    viewer,
-    janusCandidates: fromJanus.filter((c) => c !== null).map((c) => c.candidate),
-    remoteAddress: seen.remoteAddress,
-    metrics: {
-      offerMs,
-      webrtcUpMs,
-      firstFrameMs: seen.firstFrameAt - t0,
-      frames: seen.frames,
-      width: seen.width,
-      height: seen.height,
-      decoded: seen.decoded,
-      dropped: seen.dropped,
-      localCandidateType: seen.localCandidateType,
-    },
-  };
-}

@@ -80,12 +80,14 @@ describe('Janus under JanusService', () => {
     expect((await janus.listMountpoints()).map((m) => m.id).sort()).toEqual([1, 2]);
 
     const sockets = await socketsOf(janus.pid!);
+    // Each mountpoint: its RTP ingest and its RTCP port (viewers' keyframe requests leave through it).
+    expect(camera1.rtcpPort).not.toBeNull();
     expect(
       sockets
         .filter((s) => s.proto === 'udp')
         .map((s) => s.port)
         .sort(),
-    ).toEqual([camera1.rtpPort, camera2.rtpPort].sort());
+    ).toEqual([camera1.rtpPort, camera1.rtcpPort, camera2.rtpPort, camera2.rtcpPort].sort());
     expect(sockets.filter((s) => s.proto === 'tcp' && s.state === 'LISTEN')).toHaveLength(1);
     expect(sockets.filter((s) => !isLoopbackAddress(s.address))).toEqual([]);
   });

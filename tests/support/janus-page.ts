@@ -1,5 +1,9 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { IceCandidate } from '../../server/live/janus/janus-http.js';
+import type { JanusViewer } from '../../server/live/janus/janus-viewer.js';
+import type { JanusService } from '../../server/live/janus/janus.service.js';
+import { waitFor } from './janus-media.js';
 
 // Runs in the page (kept as text: the test project has no DOM types). One RTCPeerConnection that answers an
 // offer, queues its own candidates for the test to collect, and counts frames its <video> presents.
@@ -99,4 +103,75 @@ export class PeerPage {
   result(): Promise<PeerResult> {
     return this.page.evaluate<PeerResult>('window.vigilPeer.result()');
   }
+}
+
+export interface PlayResult {
+  viewer: JanusViewer;
+  janusCandidates: string[];
+  remoteAddress: string | null;
+  metrics: {
+    offerMs: number;
+    webrtcUpMs: number;
+    firstFrameMs: number;
+    frames: number;
+    width: number;
+    height: number;
+    decoded: number;
+    dropped: number;
+    localCandidateType: string | null;
+  };
+}
+
+/**
+ * Brokers one viewer the way the server will: watch → offer → the page answers → start → candidates both ways,
+ * then counts frames the page's <video> presents. Times are from the `watch` request.
+ */
+export async function playMountpoint(page: Page, janus: JanusService, cameraId: number): Promise<PlayResult> {
+  const peer = await PeerPage.open(page);
+  const viewer = await janus.createViewer(cameraId);
+  const fromJanus: (IceCandidate | null)[] = [];
+  // Full trickle: Janus's candidates may come before `watch` resolves, so listen first.
+  viewer.on('candidate', (candidate) => fromJanus.push(candidate));
+  const t0 = Date.now();
+  const up = new Promise<number>((resolve) => viewer.once('webrtcup', () => resolve(Date.now())));
+
+  const offer = await viewer.watch();
+  const offerMs = Date.now() - t0;
+  expect(offer.sdp).toContain('H264/90000');
+  await viewer.start({ type: 'answer', sdp: await peer.answer(offer.sdp) });
+
+  // Candidates both ways until each side has sent its end-of-candidates.
+  let toBrowser = 0;
+  let browserDone = false;
+  await waitFor('ICE candidates to be exchanged', async () => {
+    while (toBrowser < fromJanus.length) {
+      const candidate = fromJanus[toBrowser++];
+      if (candidate !== null && candidate !== undefined) await peer.addCandidate(candidate);
+    }
+    for (const candidate of await peer.takeLocalCandidates()) {
+      await viewer.trickle(candidate);
+      if (candidate === null) browserDone = true;
+    }
+    return browserDone && fromJanus.at(-1) === null && toBrowser === fromJanus.length;
+  });
+  const webrtcUpMs = (await up) - t0;
+
+  await waitFor('more than 30 presented frames', async () => (await peer.frames()) > 30, 15_000);
+  const seen = await peer.result();
+  return {
+    viewer,
+    janusCandidates: fromJanus.filter((c) => c !== null).map((c) => c.candidate),
+    remoteAddress: seen.remoteAddress,
+    metrics: {
+      offerMs,
+      webrtcUpMs,
+      firstFrameMs: seen.firstFrameAt - t0,
+      frames: seen.frames,
+      width: seen.width,
+      height: seen.height,
+      decoded: seen.decoded,
+      dropped: seen.dropped,
+      localCandidateType: seen.localCandidateType,
+    },
+  };
 }

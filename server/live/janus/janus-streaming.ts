@@ -49,6 +49,9 @@ export function createMountpointRequest(adminKey: string, options: CreateMountpo
         iface: '127.0.0.1',
         ...H264_RTP,
         bufferkf: true,
+        // An RTCP port (0: Janus picks one) lets viewers' keyframe requests reach the camera worker
+        // (keyframe-feedback.ts).
+        rtcpport: 0,
       },
     ],
   };
@@ -109,18 +112,19 @@ function parseInfo(value: unknown): MountpointInfo {
   };
 }
 
-/** Creates an RTP mountpoint and returns the UDP port its ingest listens on (127.0.0.1). */
+/** Creates an RTP mountpoint and returns the UDP ports its ingest and its RTCP feedback use (127.0.0.1). */
 export async function createMountpoint(
   handle: JanusHandle,
   adminKey: string,
   options: CreateMountpointOptions,
-): Promise<{ id: number; rtpPort: number }> {
+): Promise<{ id: number; rtpPort: number; rtcpPort: number | null }> {
   const { data } = await handle.message(createMountpointRequest(adminKey, options));
   const stream = record(data.stream);
   const ports = Array.isArray(stream.ports) ? stream.ports.map(record) : [];
-  const rtpPort = num(ports.find((p) => p.mid === 'v')?.port ?? ports[0]?.port);
+  const video = ports.find((p) => p.mid === 'v') ?? ports[0];
+  const rtpPort = num(video?.port);
   if (rtpPort === undefined) throw new JanusError('Janus created a mountpoint but reported no port.');
-  return { id: num(stream.id) ?? options.id, rtpPort };
+  return { id: num(stream.id) ?? options.id, rtpPort, rtcpPort: num(video?.rtcp_port) ?? null };
 }
 
 /** Destroys a mountpoint; its viewers are hung up and its ingest port closed. */

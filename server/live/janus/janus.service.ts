@@ -19,12 +19,15 @@ import {
   type MountpointInfo,
 } from './janus-streaming.js';
 import { JanusViewer } from './janus-viewer.js';
+import { KeyframeFeedback } from './keyframe-feedback.js';
 
 /** A camera's mountpoint: its id (the camera id) and the 127.0.0.1 UDP port its worker sends RTP to. */
 export interface Mountpoint {
   readonly cameraId: number;
   readonly mountpointId: number;
   readonly rtpPort: number;
+  /** The mountpoint's RTCP port (viewers' keyframe requests come out of it), if Janus reported one. */
+  readonly rtcpPort: number | null;
 }
 
 export interface JanusServiceHealth extends JanusHealth {
@@ -39,6 +42,8 @@ export interface JanusServiceEvents {
   restarted: [];
   /** After a restart these mountpoints got a new RTP port: restart their camera workers towards it. */
   'mountpoints-changed': [readonly Mountpoint[]];
+  /** A viewer of this camera lost its picture (a PLI or FIR reached the mountpoint): make a keyframe. */
+  keyframe: [cameraId: number];
 }
 
 export type JanusServiceOptions = JanusProcessOptions & {
@@ -57,6 +62,7 @@ export class JanusService extends EventEmitter<JanusServiceEvents> {
   private readonly log: FastifyBaseLogger;
   private readonly mountpoints = new Map<number, Mountpoint>();
   private readonly viewers = new Set<JanusViewer>();
+  private readonly feedback: KeyframeFeedback;
   private admin: JanusHandle | null = null;
   /**
    * A Streaming handle attached ahead of need, so a new viewer's offer costs one request to Janus (`watch`),
@@ -70,6 +76,7 @@ export class JanusService extends EventEmitter<JanusServiceEvents> {
     super();
     this.janus = janus;
     this.log = options.logger.child({ component: 'janus-service' });
+    this.feedback = new KeyframeFeedback((cameraId) => this.emit('keyframe', cameraId), options.logger);
     this.client = new JanusClient({
       endpoint: () => janus.endpoint,
       logger: options.logger,
@@ -112,6 +119,7 @@ export class JanusService extends EventEmitter<JanusServiceEvents> {
   removeMountpoint(cameraId: number): Promise<void> {
     return this.serially(async () => {
       if (!this.mountpoints.delete(cameraId)) return;
+      this.feedback.forget(cameraId);
       try {
         await destroyMountpoint(await this.adminHandle(), cameraId);
       } catch (error) {
@@ -182,6 +190,7 @@ export class JanusService extends EventEmitter<JanusServiceEvents> {
         ...[...this.viewers].map((viewer) => viewer.stop()),
         ...(spare === null ? [] : [spare.detach()]),
       ]);
+      this.feedback.close();
       await this.client.close();
       await this.janus.close();
     })();
@@ -222,8 +231,12 @@ export class JanusService extends EventEmitter<JanusServiceEvents> {
       id: cameraId,
       port,
     });
-    this.log.info({ cameraId, rtpPort: created.rtpPort }, 'Janus mountpoint created');
-    return { cameraId, mountpointId: created.id, rtpPort: created.rtpPort };
+    this.log.info(
+      { cameraId, rtpPort: created.rtpPort, rtcpPort: created.rtcpPort },
+      'Janus mountpoint created',
+    );
+    if (created.rtcpPort !== null) this.feedback.watch(cameraId, created.rtcpPort);
+    return { cameraId, mountpointId: created.id, rtpPort: created.rtpPort, rtcpPort: created.rtcpPort };
   }
 
   /** After a restart: every mountpoint again, on its old port when Janus can still bind it. */
