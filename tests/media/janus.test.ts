@@ -13,6 +13,8 @@ import {
   waitFor,
   type H264Sender,
 } from '../support/janus-media.js';
+import { launchChromium } from '../support/browser.js';
+import { playMountpoint } from '../support/janus-page.js';
 import { createNetns, type TestNetns } from '../support/netns.js';
 
 // Real Janus (Debian's 1.1.2) with a generated config, driven through JanusService; no mocks. Janus runs in this
@@ -127,6 +129,24 @@ describe('Janus under JanusService', () => {
     expect(janus.health().viewers).toBe(0);
     // Janus frees the viewer slot a moment after acknowledging the detach.
     await waitFor('the viewer to leave', async () => (await janus.mountpointInfo(1)).viewers === 0);
+  });
+
+  it("turns a viewer's keyframe request into a keyframe event for its camera, and only its camera", async () => {
+    // Janus asks the source for a keyframe the moment a viewer's media is up: the same path a PLI from a viewer
+    // with a broken picture takes (the mountpoint's RTCP port → keyframe-feedback.ts).
+    const requests: number[] = [];
+    janus.on('keyframe', (cameraId) => requests.push(cameraId));
+    const browser = await launchChromium();
+    try {
+      const played = await playMountpoint(await browser.newPage(), janus, 1);
+      expect(played.metrics.frames).toBeGreaterThan(30);
+      expect(requests.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(requests)).toEqual(new Set([1]));
+      await played.viewer.stop();
+      await waitFor('the viewer to leave', async () => (await janus.mountpointInfo(1)).viewers === 0);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('destroys a mountpoint and closes its UDP port', async () => {
