@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{server,media,inference,migrations,scripts}/**/*.test.ts'],
+          include: ['{server,media,inference,migrations,scripts,appliance}/**/*.test.ts'],
           environment: 'node',
         },
       },
