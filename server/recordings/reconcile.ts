@@ -5,11 +5,11 @@
  * Each day's thumbs/ folder is not a segment: thumbnails-reconcile.ts does the same for the thumbnails in it.
  */
 import type Sqlite from 'better-sqlite3';
-import { lstat, readFile, rm } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { countKeyframes, videoSpan } from '../../media/ts-keyframes.js';
 import type { VaultGuard } from '../vault/vault-guard.js';
-import { recordingDayFolders } from './recording-file.js';
+import { RECORDINGS_DIR, recordingDayFolders, removeLeftoverPartial } from './recording-file.js';
 import { THUMBS_FOLDER } from './recording-thumbnails.js';
 import { recordingsStoreOf } from './recordings.store.js';
 import { reconcileThumbnails, type ThumbnailsReconcileResult } from './thumbnails-reconcile.js';
@@ -44,11 +44,9 @@ export async function reconcileRecordings(
   for await (const { camera, day, names } of recordingDayFolders(mountPoint)) {
     for (const name of names) {
       if (name === THUMBS_FOLDER) continue;
-      const relative = path.posix.join('recordings', camera, day, name);
+      const relative = path.posix.join(RECORDINGS_DIR, camera, day, name);
       const file = path.join(mountPoint, relative);
-      if (name.endsWith('.partial')) {
-        await guard.assertWritable(file);
-        await rm(file, { force: true });
+      if (await removeLeftoverPartial(name, file, guard)) {
         result.partialsRemoved++;
         continue;
       }

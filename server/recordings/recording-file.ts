@@ -1,12 +1,13 @@
 /**
  * Opening a segment's file from the path its index row holds. The row is data, not trust: vault.db could be
  * edited by hand or restored from elsewhere, so a path that leaves `recordings/`, or reaches its file through a
- * symlink, must never serve some other file (vigil.db is one `..` away from the development vault). And the
- * walk over the day folders that the reconcile passes share.
+ * symlink, must never serve some other file (vigil.db is one `..` away from the development vault). And what
+ * the reconcile passes share: the walk over the day folders and the removal of interrupted writes.
  */
 import { constants, lstatSync, type Stats } from 'node:fs';
-import { open, readdir, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import type { VaultGuard } from '../vault/vault-guard.js';
 
 /** The folder under the vault root that every segment lives in. */
 export const RECORDINGS_DIR = 'recordings';
@@ -97,4 +98,15 @@ export async function* recordingDayFolders(
     for (const day of await namesIn(path.join(root, camera)))
       yield { camera, day, names: await namesIn(path.join(root, camera, day, ...(sub ? [sub] : []))) };
   }
+}
+
+/**
+ * Removes `file` (through the vault's write guard) when `name` is a `.partial` an interrupted copy or write left
+ * behind; returns whether it was one.
+ */
+export async function removeLeftoverPartial(name: string, file: string, guard: VaultGuard): Promise<boolean> {
+  if (!name.endsWith('.partial')) return false;
+  await guard.assertWritable(file);
+  await rm(file, { force: true });
+  return true;
 }

@@ -4,10 +4,10 @@
  * in between) is indexed from its name, and a `.partial` left by an interrupted write is removed.
  */
 import type Sqlite from 'better-sqlite3';
-import { lstat, rm } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { VaultGuard } from '../vault/vault-guard.js';
-import { RECORDINGS_DIR, recordingDayFolders } from './recording-file.js';
+import { RECORDINGS_DIR, recordingDayFolders, removeLeftoverPartial } from './recording-file.js';
 import { THUMBS_FOLDER } from './recording-thumbnails.js';
 import { thumbnailsStoreOf } from './recording-thumbnails.store.js';
 
@@ -33,9 +33,7 @@ export async function reconcileThumbnails(
     for (const name of names) {
       const relative = path.posix.join(RECORDINGS_DIR, camera, day, THUMBS_FOLDER, name);
       const file = path.join(mountPoint, relative);
-      if (name.endsWith('.partial')) {
-        await guard.assertWritable(file);
-        await rm(file, { force: true });
+      if (await removeLeftoverPartial(name, file, guard)) {
         result.partialsRemoved++;
         continue;
       }
