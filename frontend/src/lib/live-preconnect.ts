@@ -1,5 +1,5 @@
 // A camera page opened straight from a bookmark (a wall tablet, a phone's home screen) starts its video before
-// the app has booted. A tiny entry script (preconnect.ts) runs ahead of the app's bundle: it opens /api/ws, and as
+// the app has booted. The entry (main.ts) runs this ahead of the app's bundle: it opens /api/ws, and as
 // soon as the server greets it, asks for the camera (live.watch), answers the offer and lets ICE and DTLS run
 // while the app is still evaluating its code, checking the session and mounting the page. The app then takes
 // over: the live socket store adopts the socket (replaying what arrived before it), and the camera tile's viewer
